@@ -1,0 +1,116 @@
+import { createHash } from "node:crypto";
+import { nginxGeneration, renderNginxConf, renderSiteConf, renderUpstreamConf } from "./nginx/conf";
+import { REMOTE } from "./paths";
+import { renderAppStep } from "./steps/app";
+import { renderNginxStep } from "./steps/nginx";
+import { renderPackagesStep } from "./steps/packages";
+import { renderPrepareStep } from "./steps/prepare";
+import { renderSysctlStep } from "./steps/sysctl";
+import { renderUwsgiStep } from "./steps/uwsgi";
+import { renderAptProxyConf, renderNginxLimits, renderSysctlConf, renderUwsgiProbe, renderUwsgiUnit, sysctlValues } from "./system";
+import type { Host, Tuning } from "./tuning";
+import { renderUwsgiIni } from "./uwsgi";
+
+export interface PlannedFile {
+  path: string; // absolute path on the host
+  content: string;
+  mode: "0644" | "0755";
+}
+
+export interface PlannedStep {
+  name: string;
+  /** `NN-name.sh`: the order steps run in on a host. */
+  scriptName: string;
+  script: string;
+  files: PlannedFile[];
+  /** The application source directory is delivered as a whole to this absolute path. */
+  archivePath?: string;
+}
+
+export interface HostPlan {
+  host: Host;
+  steps: PlannedStep[];
+}
+
+export interface DeploymentPlan {
+  nginx: HostPlan[];
+  app: HostPlan[];
+  /** Identifies the rendered nginx tier; its health location answers `ok <generation>`. */
+  nginxGeneration: string;
+}
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+const STEP_NUMBERS = { prepare: 10, packages: 20, sysctl: 30, app: 40, uwsgi: 50, nginx: 50 } as const;
+
+function step(name: keyof typeof STEP_NUMBERS, script: string, files: PlannedFile[] = [], archivePath?: string): PlannedStep {
+  return {
+    name,
+    scriptName: `${STEP_NUMBERS[name]}-${name}.sh`,
+    script,
+    files,
+    ...(archivePath === undefined ? {} : { archivePath }),
+  };
+}
+
+const file = (path: string, content: string, mode: PlannedFile["mode"] = "0644"): PlannedFile => ({ path, content, mode });
+
+function commonSteps(t: Tuning, host: Host, packages: string[]): PlannedStep[] {
+  const proxyFiles = t.aptProxy ? [file(REMOTE.aptProxy, renderAptProxyConf(t.aptProxy))] : [];
+  return [
+    step("prepare", renderPrepareStep(host)),
+    step("packages", renderPackagesStep(host, packages, t.aptProxy !== undefined), proxyFiles),
+    step("sysctl", renderSysctlStep(host, sysctlValues(t, host.role)), [file(REMOTE.sysctl, renderSysctlConf(t, host.role))]),
+  ];
+}
+
+function planAppHost(t: Tuning, host: Host, releaseId: string): HostPlan {
+  const requirements = t.app.requirements.length > 0 ? `${t.app.requirements.join("\n")}\n` : "";
+  const requirementsId = requirements ? sha256(requirements).slice(0, 16) : undefined;
+  const packages = ["uwsgi", "uwsgi-plugin-python3", "python3", ...(requirements ? ["python3-venv"] : []), ...t.app.packages];
+  const releasePath = `${REMOTE.releases}/${releaseId}`;
+  return {
+    host,
+    steps: [
+      ...commonSteps(t, host, packages),
+      step(
+        "app",
+        renderAppStep(host, { id: releaseId, ...(requirementsId ? { requirementsId } : {}), ...(t.aptProxy ? { aptProxy: t.aptProxy } : {}) }, t.uwsgi.uid),
+        requirements ? [file("/etc/webtier/requirements.txt", requirements)] : [],
+        releasePath,
+      ),
+      step("uwsgi", renderUwsgiStep(t, host, releaseId), [
+        file(REMOTE.uwsgiIni, renderUwsgiIni(t, host, requirementsId)),
+        file(REMOTE.uwsgiUnit, renderUwsgiUnit()),
+        file(REMOTE.uwsgiProbe, renderUwsgiProbe(), "0755"),
+      ]),
+    ],
+  };
+}
+
+function planNginxHost(t: Tuning, host: Host, generation: string): HostPlan {
+  return {
+    host,
+    steps: [
+      ...commonSteps(t, host, ["nginx", "curl"]),
+      step("nginx", renderNginxStep(t, host, generation), [
+        file(REMOTE.nginxConf, renderNginxConf(t)),
+        file(REMOTE.nginxUpstream, renderUpstreamConf(t)),
+        file(REMOTE.nginxSite, renderSiteConf(t)),
+        file(REMOTE.nginxLimits, renderNginxLimits(t)),
+      ]),
+    ],
+  };
+}
+
+/** Everything each host receives, in the order it runs. Pure: same input, identical output. */
+export function planDeployment(t: Tuning, releaseId: string): DeploymentPlan {
+  const generation = nginxGeneration(t);
+  return {
+    nginx: t.hosts.nginx.map((host) => planNginxHost(t, host, generation)),
+    app: t.hosts.app.map((host) => planAppHost(t, host, releaseId)),
+    nginxGeneration: generation,
+  };
+}

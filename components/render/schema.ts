@@ -1,0 +1,135 @@
+import { z } from "zod";
+
+// The public configuration contract: the `webtier:*` keys of a Pulumi stack config, namespace
+// stripped. Structure only (types, ranges, unknown keys); cross-key rules live in validate.ts.
+
+const positiveInt = z
+  .number({ error: "must be a positive integer" })
+  .int({ error: "must be a positive integer" })
+  .positive({ error: "must be a positive integer" });
+const nonNegativeInt = z
+  .number({ error: "must be a non-negative integer" })
+  .int({ error: "must be a non-negative integer" })
+  .nonnegative({ error: "must be a non-negative integer" });
+const port = z
+  .number({ error: "must be an integer from 1 to 65535" })
+  .int({ error: "must be an integer from 1 to 65535" })
+  .min(1, { error: "must be an integer from 1 to 65535" })
+  .max(65535, { error: "must be an integer from 1 to 65535" });
+const flag = z.boolean({ error: "must be true or false" });
+const text = z.string({ error: "must be a string" }).min(1, { error: "must not be empty" });
+const ipv4 = z.ipv4({ error: "must be an IPv4 address" });
+const cidr = z.cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/16" });
+const posixName = z
+  .string({ error: "must be a string" })
+  .regex(/^[a-z_][a-z0-9_-]{0,31}$/, { error: "must be a POSIX user name" });
+// One nginx directive without terminator or block: the serializer adds the ";".
+const rawDirective = z
+  .string({ error: "must be a string" })
+  .regex(/^[a-z_][a-z0-9_]*(\s+[^;{}\n]+)?$/, { error: "must be one nginx directive without ';', '{' or '}'" });
+
+export const BALANCING_METHODS = ["round_robin", "least_conn", "ip_hash", "hash", "random"] as const;
+
+export const hostSchema = z.strictObject({
+  name: z.string({ error: "must be a string" }).regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+    error: "must be lowercase letters, digits and '-' (a DNS label)",
+  }),
+  address: ipv4,
+  privateAddress: ipv4.optional(),
+  port: port.optional(),
+  user: posixName.optional(),
+  hostKey: text.optional(),
+  weight: positiveInt.optional(),
+  maxFails: nonNegativeInt.optional(),
+  failTimeout: positiveInt.optional(),
+  backup: flag.optional(),
+  down: flag.optional(),
+});
+
+export const uwsgiSchema = z.strictObject({
+  socketPort: port.optional(),
+  workers: positiveInt.optional(),
+  threads: positiveInt.optional(),
+  cheaper: positiveInt.optional(),
+  listen: positiveInt.optional(),
+  harakiri: positiveInt.optional(),
+  postBuffering: positiveInt.optional(),
+  bufferSize: positiveInt.optional(),
+  maxRequests: positiveInt.optional(),
+  reloadOnRss: positiveInt.optional(),
+  thunderLock: flag.optional(),
+  enableThreads: flag.optional(),
+  lazyApps: flag.optional(),
+  singleInterpreter: flag.optional(),
+  disableLogging: flag.optional(),
+  statsPort: port.optional(),
+  uid: posixName.optional(),
+  gid: posixName.optional(),
+});
+
+export const nginxSchema = z.strictObject({
+  port: port.optional(),
+  backlog: positiveInt.optional(),
+  workerProcesses: z.union([z.literal("auto"), positiveInt], { error: "must be \"auto\" or a positive integer" }).optional(),
+  workerConnections: positiveInt.optional(),
+  workerRlimitNofile: positiveInt.optional(),
+  keepaliveTimeout: nonNegativeInt.optional(),
+  keepaliveRequests: positiveInt.optional(),
+  clientMaxBodySize: z.string().regex(/^[0-9]+[kmg]?$/, { error: "must be a size such as 10m" }).optional(),
+  uwsgiConnectTimeout: positiveInt.max(75, { error: "must not exceed 75 (nginx caps connect timeouts)" }).optional(),
+  uwsgiReadTimeout: positiveInt.optional(),
+  uwsgiSendTimeout: positiveInt.optional(),
+  uwsgiBuffering: flag.optional(),
+  uwsgiRequestBuffering: flag.optional(),
+  uwsgiNextUpstream: z
+    .array(
+      z.enum(["error", "timeout", "invalid_header", "http_500", "http_503", "http_403", "http_404", "http_429", "non_idempotent", "off"], {
+        error: "must list uwsgi_next_upstream conditions (error, timeout, invalid_header, http_500, http_503, http_403, http_404, http_429, non_idempotent, off)",
+      }),
+    )
+    .optional(),
+  uwsgiNextUpstreamTries: nonNegativeInt.optional(),
+  healthPath: z.string().regex(/^\/[A-Za-z0-9._/-]*$/, { error: "must be an absolute URL path" }).optional(),
+  extraHttp: z.array(rawDirective).optional(),
+  extraServer: z.array(rawDirective).optional(),
+});
+
+export const upstreamSchema = z.strictObject({
+  hashKey: z.string().regex(/^[$A-Za-z0-9_]+$/, { error: "must be an nginx variable expression such as $remote_addr" }).optional(),
+  consistent: flag.optional(),
+  randomTwo: flag.optional(),
+  maxFails: nonNegativeInt.optional(),
+  failTimeout: positiveInt.optional(),
+});
+
+export const sysctlSchema = z.strictObject({
+  somaxconn: positiveInt.optional(),
+  tcpMaxSynBacklog: positiveInt.optional(),
+  ipLocalPortRange: z.string().regex(/^[0-9]+ [0-9]+$/, { error: "must be \"LOW HIGH\"" }).optional(),
+  tcpTwReuse: z.union([z.literal(0), z.literal(1), z.literal(2)], { error: "must be 0, 1 or 2" }).optional(),
+  tcpFinTimeout: positiveInt.optional(),
+});
+
+export const appSchema = z.strictObject({
+  module: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_]*)?$/, {
+    error: "must be a WSGI module such as project.wsgi:application",
+  }).optional(),
+  source: text.optional(),
+  packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "must be a Debian package name" })).optional(),
+  requirements: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-\[\],<>=!~ ]*$/, { error: "must be a pip requirement such as flask==3.0.3" })).optional(),
+});
+
+export const configSchema = z.strictObject({
+  hosts: z.strictObject({ nginx: z.array(hostSchema), app: z.array(hostSchema) }).optional(),
+  balancing: z.enum(BALANCING_METHODS, { error: `must be one of ${BALANCING_METHODS.join(", ")}` }).optional(),
+  upstream: upstreamSchema.optional(),
+  uwsgi: uwsgiSchema.optional(),
+  nginx: nginxSchema.optional(),
+  sysctl: sysctlSchema.optional(),
+  app: appSchema.optional(),
+  clientCidrs: z.array(cidr).optional(),
+  aptProxy: z.url({ error: "must be an http:// URL" }).optional(),
+});
+
+export type WebtierConfig = z.infer<typeof configSchema>;
+export type HostEntry = z.infer<typeof hostSchema>;

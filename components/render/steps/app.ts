@@ -1,0 +1,76 @@
+import { REMOTE } from "../paths";
+import type { Host } from "../tuning";
+import { renderScript } from "./shell";
+
+export interface AppRelease {
+  /** Content hash of the application source: releases are immutable directories named by it. */
+  id: string;
+  /** Content hash of the pip requirements, when there are any: one virtualenv per distinct set. */
+  requirementsId?: string;
+  aptProxy?: string;
+}
+
+/**
+ * Installs the application release and its virtualenv next to the running one. Activation (the
+ * `current` link) belongs to the uwsgi step, which can roll it back together with the config.
+ */
+export function renderAppStep(host: Host, release: AppRelease, uid: string): string {
+  return renderScript({
+    step: "app",
+    host: host.name,
+    vars: [
+      ["RELEASE", release.id],
+      ["RELEASES", REMOTE.releases],
+      ["CURRENT", REMOTE.currentRelease],
+      ["VENVS", REMOTE.venvs],
+      ["REQUIREMENTS_ID", release.requirementsId ?? ""],
+      ["PIP_PROXY", release.aptProxy ?? ""],
+      ["APP_USER", uid],
+      ["KEEP_RELEASES", 5],
+    ],
+    body: `
+if ! id -u "$APP_USER" >/dev/null 2>&1; then
+  useradd --system --user-group --home-dir "$(dirname "$RELEASES")" --no-create-home \\
+    --shell /usr/sbin/nologin "$APP_USER"
+fi
+install -d -m 0755 "$RELEASES" "$VENVS"
+
+if [ ! -d "$RELEASES/$RELEASE" ]; then
+  [ -d "$STAGE$RELEASES/$RELEASE" ] || fail "staged release $STAGE$RELEASES/$RELEASE is missing"
+  incoming="$(mktemp -d "$RELEASES/.incoming.XXXXXX")"
+  trap 'rm -rf "$incoming"' EXIT
+  cp -R "$STAGE$RELEASES/$RELEASE/." "$incoming/"
+  # Code is owned by root and read-only for the app user.
+  chown -R root:root "$incoming"
+  chmod -R u=rwX,go=rX "$incoming"
+  mv -T "$incoming" "$RELEASES/$RELEASE"
+  trap - EXIT
+  echo "release $RELEASE installed"
+else
+  echo "release $RELEASE present"
+fi
+
+# A virtualenv records its own path, so it is built in place; a marker says it is complete.
+venv="$VENVS/$REQUIREMENTS_ID"
+if [ -n "$REQUIREMENTS_ID" ] && [ ! -f "$venv/.webtier-complete" ]; then
+  requirements="$STAGE/etc/webtier/requirements.txt"
+  [ -f "$requirements" ] || fail "staged $requirements is missing"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  proxy=()
+  [ -z "$PIP_PROXY" ] || proxy=(--proxy "$PIP_PROXY")
+  timeout 1200 "$venv/bin/pip" install --no-input --disable-pip-version-check "\${proxy[@]}" \\
+    -r "$requirements" || fail "pip install -r requirements.txt failed"
+  touch "$venv/.webtier-complete"
+  echo "virtualenv $REQUIREMENTS_ID built"
+fi
+
+# Keep the newest releases and whatever is live.
+live="$(readlink "$CURRENT" 2>/dev/null || true)"
+find "$RELEASES" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%T@ %p\\n' | sort -rn \\
+  | tail -n +"$((KEEP_RELEASES + 1))" | cut -d' ' -f2- | while read -r old; do
+    [ "$old" = "$live" ] || [ "$old" = "$RELEASES/$RELEASE" ] || rm -rf "$old"
+  done
+`,
+  });
+}

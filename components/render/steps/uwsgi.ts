@@ -1,0 +1,105 @@
+import { REMOTE } from "../paths";
+import type { Host, Tuning } from "../tuning";
+import { renderScript } from "./shell";
+
+/**
+ * stage → validate → swap → (start | restart | reload | chain-reload) → health probe, on one app
+ * host. When the probe fails, the previous ini, unit and release come back and the step fails.
+ */
+export function renderUwsgiStep(t: Tuning, host: Host, releaseId: string): string {
+  return renderScript({
+    step: "uwsgi",
+    host: host.name,
+    vars: [
+      ["INI", REMOTE.uwsgiIni],
+      ["UNIT", REMOTE.uwsgiUnit],
+      ["SERVICE", REMOTE.uwsgiService],
+      ["PROBE", REMOTE.uwsgiProbe],
+      ["CHAIN_TRIGGER", REMOTE.chainReloadTrigger],
+      ["RELEASE_DIR", `${REMOTE.releases}/${releaseId}`],
+      ["CURRENT", REMOTE.currentRelease],
+      ["SOCKET", `${host.privateAddress}:${t.uwsgi.socketPort}`],
+      ["PROBE_PATH", "/"],
+      ["PROBE_SECONDS", 60],
+    ],
+    body: `
+[ -d "$RELEASE_DIR" ] || fail "release $RELEASE_DIR is not installed"
+
+# Validate the staged ini without starting anything: unknown options and unloadable plugins fail.
+# stdout carries only the value asked for; diagnostics go to stderr.
+errors="$(mktemp)"
+if ! checked="$(timeout 30 uwsgi --strict --ini "$STAGE$INI" --get socket 2>"$errors")"; then
+  fail "uwsgi rejected the staged $INI: $(grep -v 'getting INI configuration' "$errors")"
+fi
+rm -f "$errors"
+[ "$checked" = "$SOCKET" ] || fail "staged $INI binds '$checked', expected $SOCKET"
+
+# Snapshot what is live, for rollback.
+backup="$(mktemp -d)"
+trap 'rm -rf "$backup"' EXIT
+for f in "$INI" "$UNIT"; do
+  if [ -f "$f" ]; then cp -p "$f" "$backup/$(basename "$f")"; fi
+done
+previous_release="$(readlink "$CURRENT" 2>/dev/null || true)"
+
+ini_changed=false; unit_changed=false; release_changed=false
+if differs "$INI"; then ini_changed=true; fi
+if differs "$UNIT"; then unit_changed=true; fi
+if [ "$previous_release" != "$RELEASE_DIR" ]; then release_changed=true; fi
+
+install_file "$PROBE" 0755
+install_file "$INI" 0644
+install_file "$UNIT" 0644
+ln -sfn "$RELEASE_DIR" "$CURRENT.webtier-new"
+mv -T "$CURRENT.webtier-new" "$CURRENT"
+install -d -m 0755 "$(dirname "$CHAIN_TRIGGER")"
+[ -f "$CHAIN_TRIGGER" ] || touch "$CHAIN_TRIGGER"
+
+activate() {
+  if [ "$unit_changed" = true ]; then systemctl daemon-reload; fi
+  systemctl enable --quiet "$SERVICE"
+  if ! systemctl is-active --quiet "$SERVICE"; then
+    timeout 120 systemctl start "$SERVICE"
+  elif [ "$unit_changed" = true ]; then
+    timeout 120 systemctl restart "$SERVICE"
+  elif [ "$ini_changed" = true ]; then
+    # Graceful reload: the master re-executes itself and re-reads the ini.
+    timeout 120 systemctl reload "$SERVICE"
+  elif [ "$release_changed" = true ]; then
+    # Chain reload: one worker at a time moves to the new release (lazy-apps).
+    touch "$CHAIN_TRIGGER"
+  fi
+}
+
+healthy() {
+  local deadline=$((SECONDS + PROBE_SECONDS)) status
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    if status="$(timeout 10 "$PROBE" "\${SOCKET%:*}" "\${SOCKET##*:}" "$PROBE_PATH" 2>&1)"; then
+      echo "probe: $status"
+      return 0
+    fi
+    sleep 1
+  done
+  echo "probe: \${status:-no answer}" >&2
+  return 1
+}
+
+rollback() {
+  for f in "$INI" "$UNIT"; do
+    if [ -f "$backup/$(basename "$f")" ]; then cp -p "$backup/$(basename "$f")" "$f"; else rm -f "$f"; fi
+  done
+  if [ -n "$previous_release" ]; then ln -sfn "$previous_release" "$CURRENT"; fi
+  systemctl daemon-reload
+  if [ -f "$INI" ]; then timeout 120 systemctl restart "$SERVICE" || true; else systemctl stop "$SERVICE" || true; fi
+}
+
+if ! activate || ! healthy; then
+  log="$(journalctl -u "$SERVICE" -n 20 --no-pager 2>&1 || true)"
+  rollback
+  fail "uWSGI is not healthy on $SOCKET; previous configuration restored. Recent log:
+$log"
+fi
+echo "uwsgi serving $RELEASE_DIR on $SOCKET (ini changed: $ini_changed, release changed: $release_changed)"
+`,
+  });
+}

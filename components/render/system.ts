@@ -1,0 +1,103 @@
+import { UWSGI_LIMIT_NOFILE } from "./defaults";
+import { serializeIni } from "./ini";
+import { REMOTE } from "./paths";
+import type { Role, Tuning } from "./tuning";
+
+const HEADER = "Rendered by webtier. Local edits are replaced on the next deployment.";
+
+export function renderUwsgiUnit(): string {
+  return serializeIni(
+    [
+      {
+        name: "Unit",
+        entries: [
+          ["Description", "uWSGI application server (webtier)"],
+          ["After", "network-online.target"],
+          ["Wants", "network-online.target"],
+        ],
+      },
+      {
+        name: "Service",
+        entries: [
+          // uWSGI speaks sd_notify itself: `systemctl start` returns once the workers are up.
+          ["Type", "notify"],
+          ["NotifyAccess", "all"],
+          ["ExecStart", `/usr/bin/uwsgi --ini ${REMOTE.uwsgiIni}`],
+          // SIGHUP: graceful reload that re-reads the ini.
+          ["ExecReload", "/bin/kill -HUP $MAINPID"],
+          ["EnvironmentFile", `-${REMOTE.appEnv}`],
+          ["Restart", "on-failure"],
+          ["RestartSec", 2],
+          ["LimitNOFILE", UWSGI_LIMIT_NOFILE],
+        ],
+      },
+      { name: "Install", entries: [["WantedBy", "multi-user.target"]] },
+    ],
+    { header: HEADER, separator: "=" },
+  );
+}
+
+export function renderNginxLimits(t: Tuning): string {
+  return serializeIni(
+    [{ name: "Service", entries: [["LimitNOFILE", t.nginx.workerRlimitNofile]] }],
+    { header: `${HEADER}\nMatches worker_rlimit_nofile in nginx.conf.`, separator: "=" },
+  );
+}
+
+/** Only per-network-namespace keys: safe on shared kernels and containers. */
+export function sysctlValues(t: Tuning, role: Role): [string, string][] {
+  const s = t.sysctl;
+  const common: [string, string][] = [
+    ["net.core.somaxconn", String(s.somaxconn[role])],
+    ["net.ipv4.tcp_max_syn_backlog", String(s.tcpMaxSynBacklog[role])],
+  ];
+  if (role === "app") return common;
+  return [
+    ...common,
+    ["net.ipv4.ip_local_port_range", s.ipLocalPortRange.replace(" ", "\t")],
+    ["net.ipv4.tcp_tw_reuse", String(s.tcpTwReuse)],
+    ["net.ipv4.tcp_fin_timeout", String(s.tcpFinTimeout)],
+  ];
+}
+
+export function renderSysctlConf(t: Tuning, role: Role): string {
+  const lines = sysctlValues(t, role).map(([key, value]) => `${key} = ${value}\n`);
+  return `# ${HEADER}\n${lines.join("")}`;
+}
+
+export function renderAptProxyConf(proxyUrl: string): string {
+  return `// ${HEADER}\nAcquire::http::Proxy "${proxyUrl}";\n`;
+}
+
+// Sends one request over the uwsgi protocol and prints the HTTP status line: the health probe for
+// an app host, with no dependency beyond the Python that uWSGI's plugin already needs.
+export function renderUwsgiProbe(): string {
+  return `#!/usr/bin/python3
+# ${HEADER}
+import socket, struct, sys
+
+def packet(params):
+    body = b"".join(
+        struct.pack("<H", len(k)) + k + struct.pack("<H", len(v)) + v
+        for k, v in ((k.encode(), v.encode()) for k, v in params.items())
+    )
+    return struct.pack("<BHB", 0, len(body), 0) + body
+
+host, port, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+params = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "REQUEST_URI": path, "QUERY_STRING": "",
+          "SERVER_NAME": "localhost", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+          "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "localhost"}
+with socket.create_connection((host, port), timeout=5) as conn:
+    conn.sendall(packet(params))
+    reply = b""
+    while b"\\r\\n" not in reply:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        reply += chunk
+status = reply.split(b"\\r\\n", 1)[0].decode(errors="replace")
+print(status)
+parts = status.split(" ")
+sys.exit(0 if len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < 500 else 1)
+`;
+}

@@ -1,0 +1,58 @@
+import { REMOTE } from "./paths";
+import { serializeIni, type IniValue } from "./ini";
+import type { Host, Tuning } from "./tuning";
+
+const HEADER = "Rendered by webtier. Local edits are replaced on the next deployment.";
+
+/** Where the virtualenv for a set of pip requirements lives (one per distinct set). */
+export function venvPath(requirementsId: string): string {
+  return `${REMOTE.venvs}/${requirementsId}`;
+}
+
+export function renderUwsgiIni(t: Tuning, host: Host, requirementsId?: string): string {
+  const u = t.uwsgi;
+  const entries: [string, IniValue][] = [
+    // Debian builds the Python support as a plugin; --strict fails if it cannot be loaded.
+    ["plugins", "python3"],
+    ["strict", true],
+    ["master", true],
+    // uwsgi protocol on the private address only: it can load code, so it is never public.
+    ["socket", `${host.privateAddress}:${u.socketPort}`],
+    // Accept queue; uWSGI refuses to start when it exceeds net.core.somaxconn.
+    // Binds even when the address is not up yet (early boot); systemd would otherwise loop.
+    ["freebind", true],
+    ["listen", u.listen],
+    ["workers", u.workers],
+    ["threads", u.threads],
+    ...(u.cheaper === undefined ? [] : ([["cheaper", u.cheaper]] as [string, IniValue][])),
+    ["enable-threads", u.enableThreads],
+    ["thunder-lock", u.thunderLock],
+    ["single-interpreter", u.singleInterpreter],
+    // Each worker imports the app itself, so a chain reload brings workers up on new code one by one.
+    ["lazy-apps", u.lazyApps],
+    ["touch-chain-reload", REMOTE.chainReloadTrigger],
+    ["chdir", REMOTE.currentRelease],
+    // The master keeps its old working directory across chain reloads; the symlinked path in
+    // sys.path makes every new worker import the release `current` points to now.
+    ["pythonpath", REMOTE.currentRelease],
+    ...(requirementsId ? ([["virtualenv", venvPath(requirementsId)]] as [string, IniValue][]) : []),
+    ["module", t.app.module],
+    ["need-app", true],
+    // Before 2.1 SIGTERM means "reload"; systemd stops services with SIGTERM.
+    ["die-on-term", true],
+    ["vacuum", true],
+    // Kill a stuck request before nginx's uwsgi_read_timeout gives up on it.
+    ["harakiri", u.harakiri],
+    ["post-buffering", u.postBuffering],
+    ["buffer-size", u.bufferSize],
+    ["max-requests", u.maxRequests],
+    ...(u.reloadOnRss === undefined ? [] : ([["reload-on-rss", u.reloadOnRss]] as [string, IniValue][])),
+    ["disable-logging", u.disableLogging],
+    ["log-4xx", true],
+    ["log-5xx", true],
+    ["stats", `127.0.0.1:${u.statsPort}`],
+    ["uid", u.uid],
+    ["gid", u.gid],
+  ];
+  return serializeIni([{ name: "uwsgi", entries }], { header: HEADER });
+}

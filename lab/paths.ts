@@ -1,0 +1,20 @@
+// Where the lab keeps things. Everything lives outside the repository so a checkout stays clean
+// and the image cache survives `git clean`.
+import * as path from "node:path";
+
+export const LAB_DIR = process.env.WEBTIER_LAB_DIR ?? "/var/lib/webtier-lab";
+export const IMAGE_CACHE_DIR = process.env.WEBTIER_LAB_IMAGE_CACHE ?? "/var/cache/webtier-lab/images";
+
+export const STATE_FILE = path.join(LAB_DIR, "state.json");
+export const LOCK_FILE = path.join(LAB_DIR, "lock");
+export const DEPLOY_KEY = path.join(LAB_DIR, "id_ed25519");
+export const KNOWN_HOSTS = path.join(LAB_DIR, "known_hosts");
+export const HOSTS_DIR = path.join(LAB_DIR, "hosts");
+export const PROXY_DIR = path.join(LAB_DIR, "proxy");
+
+/** Every link, namespace and bridge the lab creates starts with this, so a sweep finds leftovers. */
+export const NAME_PREFIX = "wtlab";
+
+export function hostDir(name: string): string {
+  return path.join(HOSTS_DIR, name);
+}

@@ -1,0 +1,108 @@
+// Names and addresses, mirroring an AWS VPC: a public segment (clients + nginx hosts) and a
+// private segment (nginx hosts + app hosts). Pure functions: no side effects here.
+import { NAME_PREFIX } from "./paths";
+
+export const PUBLIC_BRIDGE = `${NAME_PREFIX}-pub`;
+export const PRIVATE_BRIDGE = `${NAME_PREFIX}-priv`;
+export const PUBLIC_GATEWAY = "10.77.0.1"; // root namespace leg on the public bridge
+export const PRIVATE_GATEWAY = "10.77.1.1"; // root namespace leg on the private bridge (apt proxy only)
+export const PROXY_PORT = 8888;
+export const LAB_SUBNET = "10.77.0.0/16";
+export const MAX_NGINX_HOSTS = 9; // 10.77.x.11..19
+export const MAX_APP_HOSTS = 99; // 10.77.1.101..199
+export const MAX_CLIENTS = 2;
+
+export interface Leg {
+  /** Interface name inside the namespace. */
+  ifname: string;
+  /** Peer name in the root namespace (<= 15 chars, starts with the lab prefix). */
+  hostIf: string;
+  bridge: string;
+  cidr: string;
+  /** Extra on-link prefixes reachable through this leg (second client /24). */
+  onLink: string[];
+}
+
+export interface HostPlan {
+  name: string;
+  role: "nginx" | "app";
+  namespace: string;
+  address: string;
+  privateAddress: string;
+  legs: Leg[];
+}
+
+export interface ClientPlan {
+  namespace: string;
+  address: string;
+  legs: Leg[];
+}
+
+// Client i lives in its own /24 on the public bridge (10.77.0.200, then 10.77.2.200), so
+// nginx's ip_hash (first three octets) can tell them apart.
+function clientSubnet(i: number): number {
+  return i === 1 ? 0 : i;
+}
+
+export function clientPrefixes(clients: number): string[] {
+  const out: string[] = [];
+  for (let i = 2; i <= clients; i++) out.push(`10.77.${clientSubnet(i)}.0/24`);
+  return out;
+}
+
+export function planHosts(nginxHosts: number, appHosts: number, clients = 1): HostPlan[] {
+  if (!Number.isInteger(nginxHosts) || nginxHosts < 1 || nginxHosts > MAX_NGINX_HOSTS) {
+    throw new Error(`lab nginxHosts (${nginxHosts}) must be an integer from 1 to ${MAX_NGINX_HOSTS}`);
+  }
+  if (!Number.isInteger(appHosts) || appHosts < 0 || appHosts > MAX_APP_HOSTS) {
+    throw new Error(`lab appHosts (${appHosts}) must be an integer from 0 to ${MAX_APP_HOSTS}`);
+  }
+  const plans: HostPlan[] = [];
+  for (let i = 1; i <= nginxHosts; i++) {
+    const name = `lb-${i}`;
+    plans.push({
+      name, role: "nginx", namespace: `${NAME_PREFIX}-${name}`,
+      address: `10.77.0.${10 + i}`, privateAddress: `10.77.1.${10 + i}`,
+      legs: [
+        { ifname: "eth0", hostIf: `${NAME_PREFIX}-l${i}p`, bridge: PUBLIC_BRIDGE, cidr: `10.77.0.${10 + i}/24`, onLink: clientPrefixes(clients) },
+        { ifname: "eth1", hostIf: `${NAME_PREFIX}-l${i}v`, bridge: PRIVATE_BRIDGE, cidr: `10.77.1.${10 + i}/24`, onLink: [] },
+      ],
+    });
+  }
+  for (let i = 1; i <= appHosts; i++) {
+    const name = `app-${i}`;
+    const addr = `10.77.1.${100 + i}`;
+    plans.push({
+      name, role: "app", namespace: `${NAME_PREFIX}-${name}`, address: addr, privateAddress: addr,
+      legs: [{ ifname: "eth0", hostIf: `${NAME_PREFIX}-a${i}v`, bridge: PRIVATE_BRIDGE, cidr: `${addr}/24`, onLink: [] }],
+    });
+  }
+  return plans;
+}
+
+export function planClients(clients: number): ClientPlan[] {
+  if (!Number.isInteger(clients) || clients < 1 || clients > MAX_CLIENTS) {
+    throw new Error(`lab clients (${clients}) must be an integer from 1 to ${MAX_CLIENTS}`);
+  }
+  const out: ClientPlan[] = [];
+  for (let i = 1; i <= clients; i++) {
+    const address = `10.77.${clientSubnet(i)}.200`;
+    // Public segment only: on-link route to the nginx hosts' /24, never to 10.77.1.0/24.
+    const onLink = i === 1 ? [] : ["10.77.0.0/24"];
+    out.push({
+      namespace: `${NAME_PREFIX}-client-${i}`, address,
+      legs: [{ ifname: "eth0", hostIf: `${NAME_PREFIX}-c${i}p`, bridge: PUBLIC_BRIDGE, cidr: `${address}/24`, onLink }],
+    });
+  }
+  return out;
+}
+
+/** Root-namespace veth names a host or client had, derived from its name (for cleanup). */
+export function hostIfsFor(name: string): string[] {
+  const m = /^(lb|app|client)-(\d+)$/.exec(name);
+  if (!m) return [];
+  const i = m[2];
+  if (m[1] === "lb") return [`${NAME_PREFIX}-l${i}p`, `${NAME_PREFIX}-l${i}v`];
+  if (m[1] === "app") return [`${NAME_PREFIX}-a${i}v`];
+  return [`${NAME_PREFIX}-c${i}p`];
+}
