@@ -12,7 +12,7 @@ import { ensureProxy, findProxies, PROXY_URL, stopProxy } from "./proxy";
 import { labMounts } from "./rootfs";
 import { sshInherit, waitForSsh, writeSshConfig, SSH_CONFIG } from "./ssh";
 import { publicState, readStateFile, removeStateFile, writeStateFile, type LabState, type LabStateFile } from "./state";
-import { findNspawns, findSupervisors } from "./supervise";
+import { consoleLog, findNspawns, findSupervisors } from "./supervise";
 import { hostIfsFor, planClients, planHosts } from "./topology";
 
 export interface BootOptions {
@@ -93,7 +93,12 @@ export async function bootLab(opts: BootOptions): Promise<LabState> {
     // nginx hosts first: app hosts are only reachable through the bastion.
     for (const role of ["nginx", "app"] as const) {
       await Promise.all(started.filter((s) => s.host.role === role).map(async (s) => {
-        const ms = await waitForSsh(state, s.host, timeout);
+        const ms = await waitForSsh(state, s.host, timeout).catch((err: Error) => {
+          // The host's console usually says why (nspawn error, failed unit).
+          const tail = fs.existsSync(consoleLog(s.host.name))
+            ? fs.readFileSync(consoleLog(s.host.name), "utf8").split("\n").slice(-15).join("\n") : "(no console log)";
+          throw new Error(`${err.message}\n--- ${consoleLog(s.host.name)} (tail) ---\n${tail}`);
+        });
         log(`${s.host.name} ${s.reused ? "reused" : "booted"}: ssh answered after ${ms} ms`);
       }));
     }

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import { run, runOk } from "./exec";
 import { NAME_PREFIX } from "./paths";
-import { PRIVATE_BRIDGE, PRIVATE_GATEWAY, PUBLIC_BRIDGE, PUBLIC_GATEWAY, type Leg } from "./topology";
+import { macFor, PRIVATE_BRIDGE, PRIVATE_GATEWAY, PUBLIC_BRIDGE, PUBLIC_GATEWAY, type Leg } from "./topology";
 
 async function linkExists(name: string, ns?: string): Promise<boolean> {
   const args = ns ? ["-n", ns, "link", "show", "dev", name] : ["link", "show", "dev", name];
@@ -14,7 +14,9 @@ async function linkExists(name: string, ns?: string): Promise<boolean> {
 
 export async function ensureBridges(): Promise<void> {
   for (const [br, addr] of [[PUBLIC_BRIDGE, PUBLIC_GATEWAY], [PRIVATE_BRIDGE, PRIVATE_GATEWAY]] as const) {
-    if (!(await linkExists(br))) await runOk("ip", ["link", "add", "name", br, "type", "bridge"]);
+    // An explicit MAC: otherwise a bridge takes the lowest port MAC, which changes as hosts come
+    // and go, and hosts' ARP entries for the proxy address would go stale.
+    if (!(await linkExists(br))) await runOk("ip", ["link", "add", "name", br, "address", macFor(addr), "type", "bridge"]);
     await runOk("ip", ["addr", "replace", `${addr}/24`, "dev", br]);
     await runOk("ip", ["link", "set", "dev", br, "up"]);
   }
@@ -44,7 +46,8 @@ export async function ensureNamespace(ns: string, legs: Leg[]): Promise<void> {
       // A half-present pair (one end gone) is useless: rebuild it.
       if (outside) await runOk("ip", ["link", "del", "dev", leg.hostIf]);
       if (inside) await runOk("ip", ["-n", ns, "link", "del", "dev", leg.ifname]);
-      await runOk("ip", ["link", "add", "name", leg.hostIf, "type", "veth", "peer", "name", leg.ifname, "netns", ns]);
+      const mac = macFor(leg.cidr.split("/")[0]!);
+      await runOk("ip", ["link", "add", "name", leg.hostIf, "type", "veth", "peer", "name", leg.ifname, "address", mac, "netns", ns]);
     }
     await runOk("ip", ["link", "set", "dev", leg.hostIf, "master", leg.bridge, "up"]);
     await runOk("ip", ["-n", ns, "addr", "replace", leg.cidr, "dev", leg.ifname]);

@@ -12,6 +12,15 @@ export const MAX_NGINX_HOSTS = 9; // 10.77.x.11..19
 export const MAX_APP_HOSTS = 99; // 10.77.1.101..199
 export const MAX_CLIENTS = 2;
 
+/**
+ * A fixed MAC per address: a host re-created with the same address keeps its MAC, so neighbours'
+ * ARP caches stay right (a new random MAC left the bastion's entry REACHABLE-but-wrong for ~30 s).
+ */
+export function macFor(address: string): string {
+  const hex = address.split(".").map((o) => Number(o).toString(16).padStart(2, "0"));
+  return ["02", ...hex, "00"].join(":");
+}
+
 export interface Leg {
   /** Interface name inside the namespace. */
   ifname: string;

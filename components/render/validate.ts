@@ -48,6 +48,23 @@ export function parseConfig(input: unknown): { config?: WebtierConfig; errors: s
   return { errors: result.error.issues.flatMap((issue) => describeIssue(issue, input)) };
 }
 
+// A copy of `input` without the keys that failed the structural check, so the cross-key rules
+// can still report on the rest: the user sees every problem in one run.
+function withoutInvalidKeys(input: unknown): unknown {
+  const copy = structuredClone(input ?? {}) as Record<PropertyKey, unknown>;
+  const result = configSchema.safeParse(copy);
+  if (result.success) return copy;
+  for (const issue of result.error.issues) {
+    const paths = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+    for (const path of paths) {
+      if (path.length === 0) return {};
+      const parent = valueAt(copy, path.slice(0, -1)) as Record<PropertyKey, unknown> | undefined;
+      if (parent && typeof parent === "object") delete parent[path[path.length - 1]!];
+    }
+  }
+  return copy;
+}
+
 function checkHosts(tuning: Tuning, errors: string[]): void {
   if (tuning.hosts.app.length === 0) errors.push("hosts.app ([]) must list at least one host");
   const names = new Map<string, string>();
@@ -144,7 +161,11 @@ export function validateTuning(tuning: Tuning): Findings {
 /** Parse, resolve and validate: the single entry point for any `webtier:*` config object. */
 export function checkConfig(input: unknown): CheckResult {
   const parsed = parseConfig(input);
-  if (!parsed.config) return { ok: false, errors: parsed.errors, warnings: [] };
+  if (!parsed.config) {
+    const rest = parseConfig(withoutInvalidKeys(input));
+    const more = rest.config ? validateTuning(resolveTuning(rest.config)) : { errors: [], warnings: [] };
+    return { ok: false, errors: [...parsed.errors, ...more.errors], warnings: more.warnings };
+  }
   const tuning = resolveTuning(parsed.config);
   const findings = validateTuning(tuning);
   return findings.errors.length > 0 ? { ok: false, ...findings } : { ok: true, tuning, ...findings };

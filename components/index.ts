@@ -1,0 +1,5 @@
+// webtier's public API: what other Pulumi programs and the webtier tools import.
+export * from "./render";
+export * from "./host";
+export * from "./appSource";
+export * from "./stackConfig";

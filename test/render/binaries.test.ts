@@ -1,0 +1,97 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { planDeployment, REMOTE, type DeploymentPlan } from "../../components/render";
+import { requireBinary, run } from "../support/binaries";
+import { exampleConfig, tuningOf, withHosts } from "../support/fixtures";
+
+// The reference article's values: ip_hash, listen 1000, 6 workers, thunder-lock, harakiri 30,
+// post-buffering 2768 (its pidfile/daemonize lines are deliberately not supported under systemd).
+const ARTICLE = withHosts(3, {
+  balancing: "ip_hash",
+  nginx: { port: 8080 },
+  uwsgi: { workers: 6, listen: 1000, thunderLock: true, harakiri: 30, postBuffering: 2768, enableThreads: true },
+  app: { module: "project.wsgi:application" },
+});
+
+const withBackup = withHosts(3, { balancing: "round_robin" });
+(withBackup.hosts as { app: Record<string, unknown>[] }).app[0]!.weight = 5;
+(withBackup.hosts as { app: Record<string, unknown>[] }).app[2]!.backup = true;
+
+const TABLE: [string, Record<string, unknown>][] = [
+  ["contract example", exampleConfig()],
+  ["reference article", ARTICLE],
+  ["1 app host", withHosts(1)],
+  ["20 app hosts", withHosts(20)],
+  ...(["round_robin", "least_conn", "ip_hash", "hash", "random"] as const).map(
+    (balancing): [string, Record<string, unknown>] => [`20 hosts, ${balancing}`, withHosts(20, { balancing })],
+  ),
+  ["weights and backup", withBackup],
+  ["escape hatch and tuned limits", withHosts(2, {
+    nginx: { workerConnections: 16384, backlog: 8192, extraHttp: ["gzip on"], extraServer: ["add_header X-Tier web"] },
+    uwsgi: { listen: 8192, cheaper: 2, socketPort: 8000 },
+    app: { requirements: ["flask==2.2.2"], packages: ["python3-flask"] },
+  })],
+];
+
+const plans = TABLE.map(([name, config]) => {
+  const tuning = tuningOf(config);
+  return [name, planDeployment(tuning, "0123456789abcdef"), tuning.uwsgi.socketPort] as [string, DeploymentPlan, number];
+});
+let work: string;
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "webtier-binaries-"));
+});
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function fileOf(plan: DeploymentPlan["nginx"][number], remotePath: string): string {
+  const file = plan.steps.flatMap((s) => s.files).find((f) => f.path === remotePath);
+  if (!file) throw new Error(`${remotePath} not planned for ${plan.host.name}`);
+  return file.content;
+}
+
+describe.each(plans)("%s", (name, plan, socketPort) => {
+  it("passes nginx -t as a full staged tree", () => {
+    requireBinary("nginx");
+    const tree = path.join(work, name.replace(/\W+/g, "-"), "nginx");
+    fs.cpSync("/etc/nginx", tree, { recursive: true });
+    for (const remote of [REMOTE.nginxConf, REMOTE.nginxUpstream, REMOTE.nginxSite]) {
+      const target = path.join(tree, path.relative("/etc/nginx", remote));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, fileOf(plan.nginx[0]!, remote));
+    }
+    const result = run("nginx", ["-t", "-q", "-c", path.join(tree, "nginx.conf")]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+
+  it("every uWSGI ini passes uwsgi --strict and binds the host's private address", () => {
+    requireBinary("uwsgi");
+    for (const host of plan.app) {
+      const ini = path.join(work, `${name.replace(/\W+/g, "-")}-${host.host.name}.ini`);
+      fs.writeFileSync(ini, fileOf(host, REMOTE.uwsgiIni));
+      const result = run("uwsgi", ["--strict", "--ini", ini, "--get", "socket"]);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toBe(`${host.host.privateAddress}:${socketPort}\n`);
+    }
+  });
+
+  it("every step script is shellcheck-clean", () => {
+    requireBinary("shellcheck");
+    const scripts = new Map<string, string>();
+    for (const host of [...plan.nginx, ...plan.app]) {
+      for (const step of host.steps) scripts.set(step.script, `${host.host.name}-${step.scriptName}`);
+    }
+    const dir = path.join(work, `${name.replace(/\W+/g, "-")}-scripts`);
+    fs.mkdirSync(dir, { recursive: true });
+    const files = [...scripts].map(([script, file]) => {
+      fs.writeFileSync(path.join(dir, file), script);
+      return path.join(dir, file);
+    });
+    const result = run("shellcheck", ["--severity=style", ...files]);
+    expect(result.stdout).toBe("");
+    expect(result.status).toBe(0);
+  });
+});

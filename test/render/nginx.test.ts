@@ -1,0 +1,108 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { renderNginxConf, renderSiteConf, renderUpstreamConf, serializeNginx } from "../../components/render";
+import { exampleConfig, tuningOf, withHosts } from "../support/fixtures";
+
+describe("serializeNginx", () => {
+  it("prints simple and block directives, quoting arguments nginx would split", () => {
+    const text = serializeNginx(
+      [
+        { name: "worker_processes", args: ["auto"] },
+        { name: "http", args: [], children: [{ name: "log_format", args: ["main", 'a "b" c'] }] },
+      ],
+      "header",
+    );
+    expect(text).toBe('# header\nworker_processes auto;\nhttp {\n    log_format main "a \\"b\\" c";\n}\n');
+  });
+});
+
+describe("renderUpstreamConf", () => {
+  it("renders the contract example: least_conn, weight, backup, ip:port servers", () => {
+    expect(renderUpstreamConf(tuningOf(exampleConfig()))).toBe(
+      [
+        "# Rendered by webtier. Local edits are replaced on the next deployment.",
+        "# App hosts: app-1, app-2",
+        "upstream webtier_app {",
+        "    least_conn;",
+        "    server 10.0.1.11:3031 weight=2 max_fails=3 fail_timeout=10s;",
+        "    server 10.0.1.12:3031 max_fails=3 fail_timeout=10s backup;",
+        "}",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it.each([
+    ["round_robin", {}, []],
+    ["least_conn", {}, ["    least_conn;"]],
+    ["ip_hash", {}, ["    ip_hash;"]],
+    ["hash", {}, ["    hash $remote_addr consistent;"]],
+    ["hash", { upstream: { hashKey: "$request_uri", consistent: false } }, ["    hash $request_uri;"]],
+    ["random", {}, ["    random two;"]],
+    ["random", { upstream: { randomTwo: false } }, ["    random;"]],
+  ])("renders balancing %s %j", (balancing, extra, expected) => {
+    const lines = renderUpstreamConf(tuningOf(withHosts(2, { balancing, ...extra }))).split("\n");
+    expect(lines.slice(3, lines.length - 4)).toEqual(expected);
+  });
+
+  it("marks down hosts down and drops max_fails for a single server", () => {
+    const config = withHosts(2, { balancing: "ip_hash" });
+    (config.hosts as { app: Record<string, unknown>[] }).app[1]!.down = true;
+    expect(renderUpstreamConf(tuningOf(config))).toContain("    server 10.0.1.12:3031 down;\n");
+    expect(renderUpstreamConf(tuningOf(withHosts(1)))).toContain("    server 10.0.1.11:3031;\n");
+  });
+
+  it("lists every app private address exactly once as ip:port, for any tier size", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1024, max: 65000 }), (count, port) => {
+        const t = tuningOf(withHosts(count, { uwsgi: { socketPort: port, statsPort: port + 1 } }));
+        const text = renderUpstreamConf(t);
+        const servers = text.split("\n").filter((line) => line.trim().startsWith("server "));
+        expect(servers).toHaveLength(count);
+        for (const host of t.hosts.app) {
+          expect(servers.filter((line) => line.includes(` ${host.privateAddress}:${port}`))).toHaveLength(1);
+        }
+        expect(renderUpstreamConf(tuningOf(withHosts(count, { uwsgi: { socketPort: port, statsPort: port + 1 } })))).toBe(text);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe("renderNginxConf and renderSiteConf", () => {
+  const t = tuningOf(exampleConfig());
+
+  it("sizes workers and open files from the tuning", () => {
+    const conf = renderNginxConf(t);
+    expect(conf).toContain("worker_processes auto;\n");
+    expect(conf).toContain("worker_rlimit_nofile 17408;\n");
+    expect(conf).toContain("    worker_connections 8192;\n");
+    expect(conf).toContain(
+      '    log_format webtier "$remote_addr [$time_local] \\"$request\\" $status $body_bytes_sent upstream=$upstream_addr upstream_status=$upstream_status upstream_time=$upstream_response_time request_time=$request_time";\n',
+    );
+  });
+
+  it("passes to the upstream with uwsgi_* directives only, never proxy_*", () => {
+    const site = renderSiteConf(t);
+    expect(site).toContain("    listen 80 backlog=4096 default_server;\n");
+    expect(site).toContain("        include uwsgi_params;\n        uwsgi_param HTTP_X_REAL_IP $remote_addr;\n");
+    expect(site).toContain("        uwsgi_pass webtier_app;\n");
+    expect(site).toContain("        uwsgi_read_timeout 60s;\n");
+    expect(site).toContain("        uwsgi_next_upstream error timeout http_503;\n        uwsgi_next_upstream_tries 2;\n");
+    expect(site).not.toMatch(/proxy_(pass|buffering|set_header)/);
+  });
+
+  it("keeps stub_status local and answers health with the generation", () => {
+    const site = renderSiteConf(t);
+    expect(site).toContain(
+      "    location = /nginx_status {\n        stub_status;\n        access_log off;\n        allow 127.0.0.1;\n        deny all;\n    }\n",
+    );
+    expect(site).toMatch(/location = \/healthz \{\n {8}access_log off;\n {8}default_type text\/plain;\n {8}return 200 "ok [0-9a-f]{16}";\n/);
+  });
+
+  it("changes the generation when the upstream changes and only then", () => {
+    const gen = (config: Record<string, unknown>) => /ok ([0-9a-f]{16})/.exec(renderSiteConf(tuningOf(config)))![1];
+    expect(gen(withHosts(3))).toBe(gen(withHosts(3)));
+    expect(gen(withHosts(3))).not.toBe(gen(withHosts(4)));
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import { checkConfig } from "../../components/render";
+import { exampleConfig, withHosts } from "../support/fixtures";
+
+function errorsOf(config: Record<string, unknown>): string[] {
+  const result = checkConfig(config);
+  return result.errors;
+}
+
+describe("checkConfig", () => {
+  it("accepts the contract's example with no finding", () => {
+    const result = checkConfig(exampleConfig());
+    expect(result).toMatchObject({ ok: true, errors: [], warnings: [] });
+  });
+
+  it.each([
+    ["listen above somaxconn", { uwsgi: { listen: 8192 }, sysctl: { somaxconn: 4096 } },
+      "uwsgi.listen (8192) must not exceed sysctl.somaxconn (4096): uWSGI refuses to start"],
+    ["nginx backlog above somaxconn", { nginx: { backlog: 5000 }, sysctl: { somaxconn: 4096 } },
+      "nginx.backlog (5000) must not exceed sysctl.somaxconn (4096): the kernel silently caps it"],
+    ["harakiri equal to the read timeout", { uwsgi: { harakiri: 60 } },
+      "uwsgi.harakiri (60) must be below nginx.uwsgiReadTimeout (60)"],
+    ["harakiri above the read timeout", { uwsgi: { harakiri: 90 }, nginx: { uwsgiReadTimeout: 30 } },
+      "uwsgi.harakiri (90) must be below nginx.uwsgiReadTimeout (30)"],
+    ["rlimit below two descriptors per connection", { nginx: { workerConnections: 8192, workerRlimitNofile: 10000 } },
+      "nginx.workerRlimitNofile (10000) must be at least 2 × nginx.workerConnections (16384): each proxied request holds two connections"],
+    ["cheaper not below workers", { uwsgi: { workers: 4, cheaper: 4 } },
+      "uwsgi.cheaper (4) must be below uwsgi.workers (4)"],
+    ["buffer-size above the protocol maximum", { uwsgi: { bufferSize: 65536 } },
+      "uwsgi.bufferSize (65536) must not exceed 65535 (the uwsgi protocol's packet size field is 16 bits)"],
+    ["port 0", { nginx: { port: 0 } }, "nginx.port (0) must be an integer from 1 to 65535"],
+    ["port above 65535", { uwsgi: { socketPort: 70000 } }, "uwsgi.socketPort (70000) must be an integer from 1 to 65535"],
+    ["fractional count", { uwsgi: { workers: 2.5 } }, "uwsgi.workers (2.5) must be a positive integer"],
+    ["zero count", { uwsgi: { threads: 0 } }, "uwsgi.threads (0) must be a positive integer"],
+    ["count as a string", { nginx: { workerConnections: "many" } }, "nginx.workerConnections (many) must be a positive integer"],
+    ["unknown uwsgi key", { uwsgi: { wrokers: 6 } }, "uwsgi.wrokers (6) is not a known key"],
+    ["unknown top-level key", { balancer: "least_conn" }, "balancer (least_conn) is not a known key"],
+    ["unknown balancing method", { balancing: "fastest" },
+      "balancing (fastest) must be one of round_robin, least_conn, ip_hash, hash, random"],
+    ["root uid", { uwsgi: { uid: "root" } }, "uwsgi.uid (root) must not be root: the app never runs with root privileges"],
+    ["stats on the socket port", { uwsgi: { statsPort: 3031 } }, "uwsgi.statsPort (3031) must differ from uwsgi.socketPort"],
+    ["inverted port range", { sysctl: { ipLocalPortRange: "60000 1024" } },
+      'sysctl.ipLocalPortRange (60000 1024) must be "LOW HIGH" with 1024 <= LOW < HIGH <= 65535'],
+    ["an nginx block in the escape hatch", { nginx: { extraServer: ["location /x { return 200; }"] } },
+      "nginx.extraServer[0] (location /x { return 200; }) must be one nginx directive without ';', '{' or '}'"],
+  ])("rejects %s with one exact message", (_name, extra, message) => {
+    expect(errorsOf(withHosts(2, extra))).toEqual([message]);
+  });
+
+  it.each(["ip_hash", "hash", "random"])("rejects backup with balancing %s", (balancing) => {
+    const config = withHosts(2, { balancing });
+    (config.hosts as { app: Record<string, unknown>[] }).app[1]!.backup = true;
+    expect(errorsOf(config)).toEqual([`hosts.app[1].backup (true) cannot be combined with balancing ${balancing}: nginx -t rejects it`]);
+  });
+
+  it("accepts backup with least_conn and round_robin", () => {
+    for (const balancing of ["least_conn", "round_robin"]) {
+      const config = withHosts(2, { balancing });
+      (config.hosts as { app: Record<string, unknown>[] }).app[1]!.backup = true;
+      expect(errorsOf(config)).toEqual([]);
+    }
+  });
+
+  it("rejects an empty app tier", () => {
+    expect(errorsOf({ hosts: { nginx: [{ name: "lb-1", address: "203.0.113.10" }], app: [] } })).toEqual([
+      "hosts.app ([]) must list at least one host",
+    ]);
+  });
+
+  it("rejects duplicate names and addresses across tiers", () => {
+    const config = {
+      hosts: {
+        nginx: [{ name: "web", address: "10.0.0.5" }],
+        app: [
+          { name: "web", address: "10.0.1.11" },
+          { name: "app-2", address: "10.0.0.5" },
+          { name: "app-3", address: "10.0.1.13", privateAddress: "10.0.1.11" },
+        ],
+      },
+    };
+    expect(errorsOf(config)).toEqual([
+      "hosts.app[0].name (web) duplicates hosts.nginx[0].name",
+      "hosts.app[1].address (10.0.0.5) duplicates hosts.nginx[0].address",
+      "hosts.app[2].privateAddress (10.0.1.11) duplicates hosts.app[0].address",
+    ]);
+  });
+
+  it("rejects invalid IPv4 addresses", () => {
+    const config = withHosts(1);
+    (config.hosts as { app: Record<string, unknown>[] }).app[0]!.address = "10.0.1.300";
+    expect(errorsOf(config)).toEqual(["hosts.app[0].address (10.0.1.300) must be an IPv4 address"]);
+  });
+
+  it("rejects a tier whose every host is down or backup", () => {
+    const config = withHosts(2);
+    const app = (config.hosts as { app: Record<string, unknown>[] }).app;
+    app[0]!.down = true;
+    app[1]!.backup = true;
+    expect(errorsOf(config)).toEqual(["hosts.app (2 hosts) must keep at least one host that is neither down nor backup"]);
+  });
+
+  it("reports structural and cross-key problems together", () => {
+    const config = withHosts(2, { uwsgi: { wrokers: 6, harakiri: 90 } });
+    expect(errorsOf(config)).toEqual([
+      "uwsgi.wrokers (6) is not a known key",
+      "uwsgi.harakiri (90) must be below nginx.uwsgiReadTimeout (60)",
+    ]);
+  });
+
+  it("warns about max_fails on a single-server upstream", () => {
+    const result = checkConfig(withHosts(1));
+    expect(result).toMatchObject({ ok: true, errors: [] });
+    expect(result.warnings).toEqual(["upstream.maxFails (3) has no effect with a single app host: nginx ignores it"]);
+  });
+
+  it("warns about ip_hash when every client shares one /24", () => {
+    const result = checkConfig(withHosts(3, { balancing: "ip_hash", clientCidrs: ["192.168.7.0/24"] }));
+    expect(result.warnings).toEqual([
+      "balancing (ip_hash) sends every client of 192.168.7.0/24 to one app host (it hashes the first three octets); consider hash with upstream.hashKey $remote_addr",
+    ]);
+    expect(checkConfig(withHosts(3, { balancing: "ip_hash" })).warnings).toEqual([]);
+  });
+});
