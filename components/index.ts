@@ -3,3 +3,8 @@ export * from "./render";
 export * from "./host";
 export * from "./appSource";
 export * from "./stackConfig";
+export * from "./connection";
+export * from "./hostConfiguration";
+export * from "./webTier";
+export * from "./webtierStack";
+export * from "./aws";

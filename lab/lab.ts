@@ -12,7 +12,7 @@ import { ensureProxy, findProxies, PROXY_URL, stopProxy } from "./proxy";
 import { labMounts } from "./rootfs";
 import { sshInherit, waitForSsh, writeSshConfig, SSH_CONFIG } from "./ssh";
 import { publicState, readStateFile, removeStateFile, writeStateFile, type LabState, type LabStateFile } from "./state";
-import { consoleLog, findNspawns, findSupervisors } from "./supervise";
+import { consoleLog, findNspawns, findSupervisors, supervisedNames } from "./supervise";
 import { hostIfsFor, planClients, planHosts } from "./topology";
 
 export interface BootOptions {
@@ -37,6 +37,7 @@ async function checkPrereqs(): Promise<void> {
 async function knownHostNames(state?: LabStateFile): Promise<string[]> {
   const names = new Set<string>(state?.hosts.map((h) => h.name) ?? []);
   if (fs.existsSync(HOSTS_DIR)) for (const d of fs.readdirSync(HOSTS_DIR)) names.add(d);
+  for (const n of supervisedNames()) names.add(n);
   for (const ns of await listLabNamespaces()) {
     const m = new RegExp(`^${NAME_PREFIX}-((lb|app)-\\d+)$`).exec(ns);
     if (m) names.add(m[1]!);
@@ -130,13 +131,16 @@ export async function labLeftovers(): Promise<Record<string, string[]>> {
 export async function labDown(opts: { log?: (msg: string) => void } = {}): Promise<void> {
   const log = opts.log ?? (() => undefined);
   if (process.getuid?.() !== 0) throw new Error("the lab needs root to tear down");
+  const errors: string[] = [];
   await withLabLock(async () => {
     const state = readStateFile();
     const names = await knownHostNames(state);
-    await Promise.all(names.map(async (name) => {
+    // Keep going when one host resists: the rest is still removed, and the error is reported.
+    const results = await Promise.allSettled(names.map(async (name) => {
       log(`removing ${name}`);
       await removeHost(name, state?.hosts.find((h) => h.name === name)?.pid);
     }));
+    for (const r of results) if (r.status === "rejected") errors.push(String((r.reason as Error)?.message ?? r.reason));
     // Any namespace left with our prefix (clients, half-made hosts) is ours.
     for (const ns of await listLabNamespaces()) await removeNamespace(ns, hostIfsFor(ns.slice(NAME_PREFIX.length + 1)));
     await stopProxy(state?.internal.proxyPid);
@@ -148,6 +152,6 @@ export async function labDown(opts: { log?: (msg: string) => void } = {}): Promi
     removeStateFile();
   });
   const left = await labLeftovers();
-  const bad = Object.entries(left).filter(([, v]) => v.length);
-  if (bad.length) throw new Error(`lab down left: ${bad.map(([k, v]) => `${k}: ${v.join(", ")}`).join("; ")}`);
+  const bad = Object.entries(left).filter(([, v]) => v.length).map(([k, v]) => `${k}: ${v.join(", ")}`);
+  if (bad.length || errors.length) throw new Error(`lab down left: ${[...bad, ...errors].join("; ")}`);
 }

@@ -36,6 +36,14 @@ export function findProxies(): number[] {
   return findProcesses(isLabProxyArgv);
 }
 
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
 function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host, port, timeout: 1000 });
@@ -50,7 +58,7 @@ export async function ensureProxy(knownPid?: number): Promise<number> {
   if (knownPid && processArgv(knownPid) && isLabProxyArgv(processArgv(knownPid)!)) return knownPid;
   const running = findProxies();
   if (running.length === 1) return running[0]!;
-  for (const p of running) process.kill(p, "SIGTERM");
+  for (const p of running) signal(p, "SIGTERM");
   fs.mkdirSync(PROXY_DIR, { recursive: true });
   fs.writeFileSync(PROXY_CONF, renderConf());
   const log = fs.openSync(path.join(PROXY_DIR, "tinyproxy.log"), "a");
@@ -78,11 +86,11 @@ export async function ensureProxy(knownPid?: number): Promise<number> {
 export async function stopProxy(knownPid?: number): Promise<void> {
   const pids = new Set(findProxies());
   if (knownPid && processArgv(knownPid) && isLabProxyArgv(processArgv(knownPid)!)) pids.add(knownPid);
-  for (const p of pids) process.kill(p, "SIGTERM");
+  for (const p of pids) signal(p, "SIGTERM");
   const deadline = Date.now() + 10_000;
   while ([...pids].some((p) => processArgv(p)) && Date.now() < deadline) await sleep(100);
   for (const p of pids) {
     const argv = processArgv(p);
-    if (argv && isLabProxyArgv(argv)) process.kill(p, "SIGKILL");
+    if (argv && isLabProxyArgv(argv)) signal(p, "SIGKILL");
   }
 }

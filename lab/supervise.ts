@@ -13,7 +13,7 @@ export const SUPERVISOR_TAG = "wtlab-supervisor";
 const LOOP = `
 stop=0; child=
 trap 'stop=1; if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; fi' TERM INT
-while :; do
+while [ "$stop" = 0 ]; do
   echo "[$(date -Is)] supervisor: starting $1"
   systemd-nspawn --quiet --boot --register=no --keep-unit --console=read-only \\
     --network-namespace-path="/run/netns/$2" -D "$3" -M "$1" &
@@ -76,6 +76,17 @@ export function findSupervisors(name?: string): number[] {
 
 export function findNspawns(name?: string): number[] {
   return findProcesses((a) => isLabNspawnArgv(a, name));
+}
+
+/** Host names that have a supervisor or an nspawn running now. */
+export function supervisedNames(): string[] {
+  const names = new Set<string>();
+  for (const pid of [...findSupervisors(), ...findNspawns()]) {
+    const argv = processArgv(pid) ?? [];
+    const name = isSupervisorArgv(argv) ? argv[4] : argv[argv.indexOf("-M") + 1];
+    if (name) names.add(name);
+  }
+  return [...names];
 }
 
 /** PIDs whose network namespace is the named one (e.g. container processes orphaned by a SIGKILL). */

@@ -10,3 +10,4 @@ export { serializeNginx, type Directive } from "./nginx/directives";
 export { renderUwsgiIni } from "./uwsgi";
 export { renderUwsgiUnit, renderNginxLimits, renderSysctlConf, sysctlValues } from "./system";
 export { shellQuote } from "./steps/shell";
+export { renderRetireScript } from "./steps/retire";

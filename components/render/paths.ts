@@ -17,5 +17,6 @@ export const REMOTE = {
   nginxConf: "/etc/nginx/nginx.conf",
   nginxUpstream: "/etc/nginx/webtier/upstream.conf",
   nginxSite: "/etc/nginx/webtier/site.conf",
+  nginxDistConf: "/var/lib/webtier/nginx.conf.dist",
   nginxLimits: "/etc/systemd/system/nginx.service.d/webtier-limits.conf",
 } as const;

@@ -119,6 +119,23 @@ export const appSchema = z.strictObject({
   requirements: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-\[\],<>=!~ ]*$/, { error: "must be a pip requirement such as flask==3.0.3" })).optional(),
 });
 
+export const awsSchema = z.strictObject({
+  nginxCount: positiveInt.optional(),
+  appCount: positiveInt.optional(),
+  nginxInstanceType: text.optional(),
+  appInstanceType: text.optional(),
+  ami: z.string().regex(/^ami-[0-9a-f]+$/, { error: "must be an AMI id such as ami-0123456789abcdef0" }).optional(),
+  vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, { error: "must be a VPC id such as vpc-0123abcd" }).optional(),
+  publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, { error: "must be a subnet id" })).optional(),
+  privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, { error: "must be a subnet id" })).optional(),
+  vpcCidr: cidr.optional(),
+  azCount: positiveInt.min(2, { error: "must be at least 2 (hosts spread over availability zones)" }).optional(),
+  egress: z.enum(["nat", "proxy"], { error: "must be nat or proxy" }).optional(),
+  adminCidr: cidr.optional(),
+  rootVolumeSize: positiveInt.optional(),
+  tags: z.record(z.string(), z.string({ error: "must be a string" })).optional(),
+});
+
 export const configSchema = z.strictObject({
   hosts: z.strictObject({ nginx: z.array(hostSchema), app: z.array(hostSchema) }).optional(),
   balancing: z.enum(BALANCING_METHODS, { error: `must be one of ${BALANCING_METHODS.join(", ")}` }).optional(),
@@ -129,6 +146,11 @@ export const configSchema = z.strictObject({
   app: appSchema.optional(),
   clientCidrs: z.array(cidr).optional(),
   aptProxy: z.url({ error: "must be an http:// URL" }).optional(),
+  /** Existing hosts: the nginx host app hosts are reached through over SSH. */
+  bastion: z.string({ error: "must be a host name" }).optional(),
+  rollout: z.strictObject({ batchSize: positiveInt.optional() }).optional(),
+  /** AWS mode: webtier creates the hosts (mutually exclusive with `hosts`). */
+  aws: awsSchema.optional(),
 });
 
 export type WebtierConfig = z.infer<typeof configSchema>;

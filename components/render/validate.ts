@@ -148,6 +148,22 @@ function sameSlash24(cidrs: string[]): boolean {
   return prefixes.size === 1;
 }
 
+function checkModes(config: WebtierConfig, errors: string[]): void {
+  if (config.aws && config.hosts) {
+    errors.push("aws (set) cannot be combined with hosts: webtier either creates the hosts or uses existing ones");
+  }
+  const bastion = config.bastion;
+  if (bastion !== undefined && !(config.hosts?.nginx ?? []).some((h) => h.name === bastion)) {
+    errors.push(`bastion (${bastion}) must name a host in hosts.nginx`);
+  }
+  if (config.aws?.egress === "proxy" && config.aptProxy === undefined) {
+    errors.push("aws.egress (proxy) requires aptProxy: app hosts without NAT install packages through it");
+  }
+  if (config.aws?.adminCidr === "0.0.0.0/0") {
+    errors.push("aws.adminCidr (0.0.0.0/0) must not open SSH to the whole internet");
+  }
+}
+
 /** Cross-key rules on a resolved tuning. */
 export function validateTuning(tuning: Tuning): Findings {
   const errors: string[] = [];
@@ -158,15 +174,22 @@ export function validateTuning(tuning: Tuning): Findings {
   return { errors, warnings };
 }
 
+function validateConfig(config: WebtierConfig, tuning = resolveTuning(config)): Findings {
+  const modes: string[] = [];
+  checkModes(config, modes);
+  const findings = validateTuning(tuning);
+  return { errors: [...modes, ...findings.errors], warnings: findings.warnings };
+}
+
 /** Parse, resolve and validate: the single entry point for any `webtier:*` config object. */
 export function checkConfig(input: unknown): CheckResult {
   const parsed = parseConfig(input);
   if (!parsed.config) {
     const rest = parseConfig(withoutInvalidKeys(input));
-    const more = rest.config ? validateTuning(resolveTuning(rest.config)) : { errors: [], warnings: [] };
+    const more = rest.config ? validateConfig(rest.config) : { errors: [], warnings: [] };
     return { ok: false, errors: [...parsed.errors, ...more.errors], warnings: more.warnings };
   }
   const tuning = resolveTuning(parsed.config);
-  const findings = validateTuning(tuning);
+  const findings = validateConfig(parsed.config, tuning);
   return findings.errors.length > 0 ? { ok: false, ...findings } : { ok: true, tuning, ...findings };
 }

@@ -43,9 +43,10 @@ function labProcesses(): string[] {
 
 suite("lab hosts (1 nginx + 2 app, real systemd-nspawn)", () => {
   let state: LabState;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wtlab-test-"));
+  let tmp = "";
 
   beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wtlab-test-"));
     if (!runnable) throw new Error(`lab test needs root and ${REQUIRED.join(", ")}; missing: ${missing.join(", ") || "root"}`);
     await labDown();
     const started = Date.now();
@@ -54,7 +55,7 @@ suite("lab hosts (1 nginx + 2 app, real systemd-nspawn)", () => {
   }, 10 * MIN);
 
   afterAll(async () => {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     if (runnable) await labDown();
   }, 3 * MIN);
 

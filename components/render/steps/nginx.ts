@@ -15,6 +15,7 @@ export function renderNginxStep(t: Tuning, host: Host, generation: string): stri
     vars: [
       ["FILES", NGINX_FILES],
       ["LIMITS", REMOTE.nginxLimits],
+      ["DIST_CONF", REMOTE.nginxDistConf],
       ["GENERATION", generation],
       ["HEALTH_URL", `http://127.0.0.1:${t.nginx.port}${t.nginx.healthPath}`],
       ["APP_URL", `http://127.0.0.1:${t.nginx.port}/`],
@@ -44,6 +45,10 @@ limits_changed=false
 if differs "$LIMITS"; then limits_changed=true; fi
 if [ -f "$LIMITS" ]; then install -D -p "$LIMITS" "$backup$LIMITS"; fi
 
+# Keep the distribution's nginx.conf once, so retiring the host can put it back.
+if [ ! -e "$DIST_CONF" ] && [ -f /etc/nginx/nginx.conf ] && ! grep -q '^# Rendered by webtier' /etc/nginx/nginx.conf; then
+  cp -p /etc/nginx/nginx.conf "$DIST_CONF"
+fi
 for f in "\${FILES[@]}"; do install_file "$f" 0644; done
 install_file "$LIMITS" 0644
 

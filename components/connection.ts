@@ -1,0 +1,47 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { types } from "@pulumi/command";
+import { DEFAULT_SSH_PORT, DEFAULT_SSH_USER } from "./render";
+import type { RemoteHost } from "./host";
+
+// Bounded dialing: a host that never answers fails the deployment instead of hanging it.
+const DIAL_ERROR_LIMIT = 10;
+const PER_DIAL_TIMEOUT_SECONDS = 15;
+// A fresh instance may take minutes to boot: its first command keeps dialing (bounded by the
+// command's create timeout instead).
+export const FIRST_CONTACT_DIAL_LIMIT = -1;
+
+export interface SshAccess {
+  /** OpenSSH private key text; always handled as a secret. */
+  privateKey: pulumi.Input<string>;
+  /** Jump host for hosts without a route from the deployer (app hosts behind the nginx tier). */
+  bastion?: RemoteHost;
+}
+
+function endpoint(host: RemoteHost, privateKey: pulumi.Input<string>) {
+  return {
+    host: host.address,
+    port: host.port ?? DEFAULT_SSH_PORT,
+    user: host.user ?? DEFAULT_SSH_USER,
+    privateKey: pulumi.secret(privateKey),
+    ...(host.hostKey === undefined ? {} : { hostKey: host.hostKey }),
+    dialErrorLimit: DIAL_ERROR_LIMIT,
+    perDialTimeout: PER_DIAL_TIMEOUT_SECONDS,
+  };
+}
+
+export function connectionFor(
+  host: RemoteHost,
+  access: SshAccess,
+  options: { firstContact?: boolean } = {},
+): types.input.remote.ConnectionArgs {
+  return {
+    ...endpoint(host, access.privateKey),
+    ...(options.firstContact ? { dialErrorLimit: FIRST_CONTACT_DIAL_LIMIT } : {}),
+    ...(access.bastion ? { proxy: endpoint(access.bastion, access.privateKey) } : {}),
+  };
+}
+
+/** Runs a step as root: through sudo (never prompting) unless the SSH user is root already. */
+export function asRoot(host: RemoteHost, command: string): string {
+  return (host.user ?? DEFAULT_SSH_USER) === "root" ? command : `sudo -n ${command}`;
+}

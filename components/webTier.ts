@@ -1,0 +1,150 @@
+import * as pulumi from "@pulumi/pulumi";
+import { readAppSource, SAMPLE_APP_DIR } from "./appSource";
+import type { RemoteHost } from "./host";
+import { HostConfiguration } from "./hostConfiguration";
+import {
+  checkConfig,
+  NGINX_DEFAULTS,
+  planDeployment,
+  renderRetireScript,
+  type DeploymentPlan,
+  type HostEntry,
+  type WebtierConfig,
+} from "./render";
+import { ConfigError } from "./stackConfig";
+
+export interface WebTierArgs {
+  /** `webtier:*` tuning settings (balancing, uwsgi, nginx, sysctl, app, …); hosts come below. */
+  settings: Omit<WebtierConfig, "hosts" | "bastion">;
+  nginxHosts: RemoteHost[];
+  appHosts: RemoteHost[];
+  /** OpenSSH private key accepted by every host; kept secret. */
+  privateKey: pulumi.Input<string>;
+  /** Jump host for app hosts that have no route from the deployer (usually an nginx host). */
+  bastion?: RemoteHost;
+  /** Local application directory; default: `settings.app.source`, else the bundled sample app. */
+  appDir?: string;
+  /** Secret environment for the app (KEY=value), delivered through stdin. */
+  appEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** App hosts changed at once during a rollout; each batch is healthy before the next starts. */
+  rolloutBatchSize?: number;
+}
+
+// Stand-in addresses (TEST-NET-2) for validating and shaping the plan before real ones exist.
+const placeholder = (i: number) => `198.51.100.${(i % 250) + 1}`;
+const placeholderPrivate = (i: number) => `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+
+function entriesFor(hosts: RemoteHost[], offset: number, address?: string[], privateAddress?: string[]): HostEntry[] {
+  return hosts.map((h, i) => ({
+    name: h.name,
+    address: address?.[i] ?? placeholder(offset + i),
+    privateAddress: privateAddress?.[i] ?? placeholderPrivate(offset + i),
+    ...(h.port === undefined ? {} : { port: h.port }),
+    ...(h.user === undefined ? {} : { user: h.user }),
+    ...(h.weight === undefined ? {} : { weight: h.weight }),
+    ...(h.backup === undefined ? {} : { backup: h.backup }),
+    ...(h.down === undefined ? {} : { down: h.down }),
+  }));
+}
+
+function plan(args: WebTierArgs, releaseId: string, addresses?: { nginx: string[][]; app: string[][] }): DeploymentPlan {
+  const hosts = {
+    nginx: entriesFor(args.nginxHosts, 0, addresses?.nginx[0], addresses?.nginx[1]),
+    app: entriesFor(args.appHosts, args.nginxHosts.length, addresses?.app[0], addresses?.app[1]),
+  };
+  const result = checkConfig({ ...args.settings, hosts });
+  if (!result.ok) throw new ConfigError(result.errors);
+  for (const warning of addresses ? [] : result.warnings) pulumi.log.warn(`webtier: ${warning}`);
+  return planDeployment(result.tuning, releaseId);
+}
+
+const addressesOf = (hosts: RemoteHost[]) =>
+  pulumi.all([pulumi.all(hosts.map((h) => h.address)), pulumi.all(hosts.map((h) => h.privateAddress ?? h.address))]);
+
+/**
+ * The whole web tier on a set of hosts: uWSGI on every app host (rolled out batch by batch), then
+ * nginx on every nginx host with its upstream rendered from the app hosts' private addresses.
+ */
+export class WebTier extends pulumi.ComponentResource {
+  readonly url: pulumi.Output<string>;
+  readonly nginxAddresses: pulumi.Output<string[]>;
+  readonly appAddresses: pulumi.Output<string[]>;
+  /** Every file each host receives: `{ host: { absolutePath: content } }`. */
+  readonly renderedFiles: pulumi.Output<Record<string, Record<string, string>>>;
+  readonly stepOutputs: pulumi.Output<Record<string, Record<string, string>>>;
+
+  constructor(name: string, args: WebTierArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("webtier:index:WebTier", name, {}, opts);
+    if (args.nginxHosts.length === 0) throw new ConfigError(["hosts.nginx ([]) must list at least one host"]);
+    const batchSize = args.rolloutBatchSize ?? 1;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new ConfigError([`rollout.batchSize (${batchSize}) must be a positive integer`]);
+    }
+    const appDir = args.appDir ?? SAMPLE_APP_DIR;
+    const release = readAppSource(appDir).releaseId;
+
+    // Validate and fix the shape now; render for real once every address is known, in one apply.
+    const shape = plan(args, release);
+    const rendered = pulumi
+      .all([addressesOf(args.nginxHosts), addressesOf(args.appHosts)])
+      .apply(([nginx, app]) => plan(args, release, { nginx, app }));
+
+    const access = { privateKey: pulumi.secret(args.privateKey) };
+    const appAccess = args.bastion ? { ...access, bastion: args.bastion } : access;
+    const envText = args.appEnvironment === undefined
+      ? undefined
+      : pulumi.output(args.appEnvironment).apply((env) =>
+          Object.entries(env).map(([key, value]) => `${key}=${value}\n`).join(""));
+
+    const appConfigs: HostConfiguration[] = [];
+    args.appHosts.forEach((host, i) => {
+      const batchStart = Math.floor(i / batchSize) * batchSize;
+      const previousBatch = appConfigs.slice(Math.max(0, batchStart - batchSize), batchStart);
+      appConfigs.push(
+        new HostConfiguration(`${name}-${host.name}`, {
+          host,
+          access: appAccess,
+          shape: shape.app[i]!.steps,
+          plan: rendered.apply((p) => p.app[i]!),
+          appDir,
+          ...(envText === undefined ? {} : { appEnvironment: envText }),
+          after: previousBatch.map((c) => c.done),
+          retire: renderRetireScript("app"),
+        }, { parent: this }),
+      );
+    });
+
+    const nginxConfigs = args.nginxHosts.map(
+      (host, i) =>
+        new HostConfiguration(`${name}-${host.name}`, {
+          host,
+          access,
+          shape: shape.nginx[i]!.steps,
+          plan: rendered.apply((p) => p.nginx[i]!),
+          // nginx verifies through the app tier, so every app host is serving first.
+          after: appConfigs.map((c) => c.done),
+          retire: renderRetireScript("nginx"),
+        }, { parent: this }),
+    );
+
+    this.nginxAddresses = pulumi.all(args.nginxHosts.map((h) => h.address));
+    this.appAddresses = pulumi.all(args.appHosts.map((h) => h.privateAddress ?? h.address));
+    const nginxPort = args.settings.nginx?.port ?? NGINX_DEFAULTS.port;
+    this.url = pulumi.interpolate`http://${args.nginxHosts[0]!.address}${nginxPort === 80 ? "" : `:${nginxPort}`}/`;
+    this.renderedFiles = rendered.apply((p) =>
+      Object.fromEntries(
+        [...p.nginx, ...p.app].map((h) => [h.host.name, Object.fromEntries(h.steps.flatMap((s) => s.files.map((f) => [f.path, f.content])))]),
+      ),
+    );
+    const configs = [...nginxConfigs, ...appConfigs];
+    const hostNames = [...args.nginxHosts, ...args.appHosts].map((h) => h.name);
+    this.stepOutputs = pulumi.all(Object.fromEntries(configs.map((c, i) => [hostNames[i]!, c.stepOutputs])));
+    this.registerOutputs({
+      url: this.url,
+      nginxAddresses: this.nginxAddresses,
+      appAddresses: this.appAddresses,
+      renderedFiles: this.renderedFiles,
+      stepOutputs: this.stepOutputs,
+    });
+  }
+}

@@ -1,0 +1,118 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { SAMPLE_APP_DIR } from "./appSource";
+import { AwsTiers } from "./aws";
+import type { RemoteHost } from "./host";
+import { NGINX_DEFAULTS, UWSGI_DEFAULTS, type HostEntry, type WebtierConfig } from "./render";
+import { ConfigError } from "./stackConfig";
+import { WebTier } from "./webTier";
+
+export interface WebtierStackArgs {
+  /** The `webtier:*` configuration (namespace stripped, secrets separate). */
+  config: WebtierConfig;
+  /** `app.source` resolves against this directory (the project's). */
+  baseDir: string;
+  /** Deploy key. Required for existing hosts; on AWS one is generated when absent. */
+  sshPrivateKey?: pulumi.Input<string>;
+  appEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+function existingHost(entry: HostEntry): RemoteHost {
+  return {
+    name: entry.name,
+    address: entry.address,
+    ...(entry.privateAddress === undefined ? {} : { privateAddress: entry.privateAddress }),
+    ...(entry.user === undefined ? {} : { user: entry.user }),
+    ...(entry.port === undefined ? {} : { port: entry.port }),
+    ...(entry.hostKey === undefined ? {} : { hostKey: entry.hostKey }),
+    ...(entry.weight === undefined ? {} : { weight: entry.weight }),
+    ...(entry.backup === undefined ? {} : { backup: entry.backup }),
+    ...(entry.down === undefined ? {} : { down: entry.down }),
+  };
+}
+
+/**
+ * The whole stack from one configuration: hosts created on AWS (`aws`) or existing ones (`hosts`),
+ * configured by one WebTier.
+ */
+export class WebtierStack extends pulumi.ComponentResource {
+  readonly url: pulumi.Output<string>;
+  readonly nginxAddresses: pulumi.Output<string[]>;
+  readonly appAddresses: pulumi.Output<string[]>;
+  readonly renderedFiles: pulumi.Output<Record<string, Record<string, string>>>;
+  readonly stepOutputs: pulumi.Output<Record<string, Record<string, string>>>;
+
+  constructor(name: string, args: WebtierStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("webtier:index:WebtierStack", name, {}, opts);
+    const { hosts, bastion, aws, rollout, ...settings } = args.config;
+    const appDir = settings.app?.source === undefined ? SAMPLE_APP_DIR : path.resolve(args.baseDir, settings.app.source);
+
+    let nginxHosts: RemoteHost[];
+    let appHosts: RemoteHost[];
+    let jumpHost: RemoteHost | undefined;
+    let privateKey: pulumi.Input<string>;
+    if (aws) {
+      if (hosts) throw new ConfigError(["aws (set) cannot be combined with hosts: webtier either creates the hosts or uses existing ones"]);
+      if (aws.adminCidr === undefined) throw new ConfigError(["aws.adminCidr is required: the only network allowed to SSH to the nginx hosts"]);
+      let publicKey: pulumi.Input<string>;
+      if (args.sshPrivateKey === undefined) {
+        const key = new tls.PrivateKey(`${name}-deploy-key`, { algorithm: "ED25519" }, { parent: this });
+        privateKey = key.privateKeyOpenssh;
+        publicKey = key.publicKeyOpenssh;
+      } else {
+        throw new ConfigError(["sshPrivateKey is only for existing hosts: on AWS webtier generates the deploy key"]);
+      }
+      const tiers = new AwsTiers(`${name}-aws`, {
+        nginxCount: aws.nginxCount ?? 1,
+        appCount: aws.appCount ?? 2,
+        ...(aws.nginxInstanceType === undefined ? {} : { nginxInstanceType: aws.nginxInstanceType }),
+        ...(aws.appInstanceType === undefined ? {} : { appInstanceType: aws.appInstanceType }),
+        ...(aws.ami === undefined ? {} : { ami: aws.ami }),
+        ...(aws.vpcId === undefined ? {} : { vpcId: aws.vpcId }),
+        ...(aws.publicSubnetIds === undefined ? {} : { publicSubnetIds: aws.publicSubnetIds }),
+        ...(aws.privateSubnetIds === undefined ? {} : { privateSubnetIds: aws.privateSubnetIds }),
+        ...(aws.vpcCidr === undefined ? {} : { vpcCidr: aws.vpcCidr }),
+        ...(aws.azCount === undefined ? {} : { azCount: aws.azCount }),
+        ...(aws.egress === undefined ? {} : { egress: aws.egress }),
+        ...(aws.rootVolumeSize === undefined ? {} : { rootVolumeSize: aws.rootVolumeSize }),
+        ...(aws.tags === undefined ? {} : { tags: aws.tags }),
+        ...(settings.clientCidrs === undefined ? {} : { httpCidrs: settings.clientCidrs }),
+        adminCidr: aws.adminCidr,
+        nginxPort: settings.nginx?.port ?? NGINX_DEFAULTS.port,
+        uwsgiPort: settings.uwsgi?.socketPort ?? UWSGI_DEFAULTS.socketPort,
+        sshPublicKey: publicKey,
+      }, { parent: this });
+      nginxHosts = tiers.nginxHosts;
+      appHosts = tiers.appHosts;
+      // App hosts live in private subnets: SSH reaches them through the first nginx host.
+      jumpHost = nginxHosts[0];
+    } else {
+      if (!hosts) throw new ConfigError(["hosts is required unless aws is set: list the existing nginx and app hosts"]);
+      if (args.sshPrivateKey === undefined) throw new ConfigError(["sshPrivateKey is required for existing hosts: pulumi config set --secret webtier:sshPrivateKey < key"]);
+      privateKey = args.sshPrivateKey;
+      nginxHosts = hosts.nginx.map(existingHost);
+      appHosts = hosts.app.map(existingHost);
+      jumpHost = bastion === undefined ? undefined : nginxHosts.find((h) => h.name === bastion);
+      if (bastion !== undefined && !jumpHost) throw new ConfigError([`bastion (${bastion}) must name a host in hosts.nginx`]);
+    }
+
+    const tier = new WebTier(name, {
+      settings,
+      nginxHosts,
+      appHosts,
+      privateKey,
+      appDir,
+      ...(jumpHost ? { bastion: jumpHost } : {}),
+      ...(args.appEnvironment === undefined ? {} : { appEnvironment: args.appEnvironment }),
+      ...(rollout?.batchSize === undefined ? {} : { rolloutBatchSize: rollout.batchSize }),
+    }, { parent: this });
+
+    this.url = tier.url;
+    this.nginxAddresses = tier.nginxAddresses;
+    this.appAddresses = tier.appAddresses;
+    this.renderedFiles = tier.renderedFiles;
+    this.stepOutputs = tier.stepOutputs;
+    this.registerOutputs({ url: this.url, nginxAddresses: this.nginxAddresses, appAddresses: this.appAddresses });
+  }
+}

@@ -1,0 +1,42 @@
+// The webtier Pulumi program: the only place that reads stack configuration.
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, parseConfig, SECRET_KEYS, WebtierStack } from "./components";
+
+const NAMESPACE = "webtier";
+
+/** Every `webtier:*` key of the stack (secrets excluded), so unknown keys are reported too. */
+function readWebtierConfig(): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!key.startsWith(`${NAMESPACE}:`)) continue;
+    const name = key.slice(NAMESPACE.length + 1);
+    if ((SECRET_KEYS as readonly string[]).includes(name)) continue;
+    try {
+      values[name] = JSON.parse(raw);
+    } catch {
+      values[name] = raw; // plain strings such as `webtier:balancing: least_conn`
+    }
+  }
+  return values;
+}
+
+const config = new pulumi.Config(NAMESPACE);
+const parsed = parseConfig(readWebtierConfig());
+if (!parsed.config) throw new ConfigError(parsed.errors);
+
+const sshPrivateKey = config.getSecret("sshPrivateKey");
+const appEnvironment = config.getSecretObject<Record<string, string>>("appEnvironment");
+
+const stack = new WebtierStack("webtier", {
+  config: parsed.config,
+  // `app.source` is relative to the project directory, where Pulumi.<stack>.yaml lives.
+  baseDir: process.cwd(),
+  ...(sshPrivateKey === undefined ? {} : { sshPrivateKey }),
+  ...(appEnvironment === undefined ? {} : { appEnvironment }),
+});
+
+export const url = stack.url;
+export const nginxAddresses = stack.nginxAddresses;
+export const appAddresses = stack.appAddresses;
+export const renderedFiles = stack.renderedFiles;
+export const stepOutputs = stack.stepOutputs;

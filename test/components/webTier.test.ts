@@ -1,0 +1,133 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { isSecret, recordResources, settled, unwrapSecrets, valueOf, type RecordedResource } from "../support/pulumi";
+
+const resources = recordResources();
+// Imported after the mocks are in place.
+let components: typeof import("../../components");
+beforeAll(async () => {
+  components = await import("../../components/index.js");
+});
+
+const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-key-material\n-----END OPENSSH PRIVATE KEY-----\n";
+
+function hosts(prefix: string, appCount: number, appAddress = (i: number) => `10.0.1.${11 + i}`) {
+  return {
+    nginxHosts: [{ name: `${prefix}lb-1`, address: "203.0.113.10", privateAddress: "10.0.1.5", user: "admin", hostKey: "ssh-ed25519 AAAAlb1" }],
+    appHosts: Array.from({ length: appCount }, (_, i) => ({
+      name: `${prefix}app-${i + 1}`,
+      address: pulumi.output(appAddress(i)),
+      user: "admin",
+      hostKey: `ssh-ed25519 AAAAapp${i + 1}`,
+      identity: pulumi.output(`i-${prefix}${i + 1}`),
+    })),
+  };
+}
+
+async function deploy(name: string, args: Partial<import("../../components").WebTierArgs> & { nginxHosts: any[]; appHosts: any[] }) {
+  const tier = new components.WebTier(name, { settings: { balancing: "least_conn" }, privateKey: KEY, ...args });
+  await valueOf(tier.stepOutputs);
+  await settled(resources);
+  return { tier, mine: () => resources.filter((r) => r.name.startsWith(`${name}-`)) };
+}
+
+const byName = (list: RecordedResource[], name: string) => {
+  const found = list.find((r) => r.name === name);
+  if (!found) throw new Error(`no resource ${name}; have ${list.map((r) => r.name).join(", ")}`);
+  return found;
+};
+
+describe("WebTier on existing hosts", () => {
+  it("creates exactly the copies and commands of the plan", async () => {
+    const { mine } = await deploy("count", { ...hosts("", 3), bastion: { name: "lb-1", address: "203.0.113.10", user: "admin" } });
+    const count = (type: string) => mine().filter((r) => r.type === type).length;
+    // nginx host: 4 steps + retire, 5 files; app host: 5 steps + retire, 4 files + the app archive.
+    expect(count("command:remote:Command")).toBe(5 + 3 * 6);
+    expect(count("command:remote:CopyToRemote")).toBe(5 + 3 * 5);
+    // Nothing else but one component per host: no AWS resource in existing-hosts mode.
+    expect(mine().filter((r) => !r.type.startsWith("command:remote:")).map((r) => r.type)).toEqual(
+      Array(4).fill("webtier:index:HostConfiguration"),
+    );
+  });
+
+  it("renders the upstream from exactly the app hosts' addresses and the uWSGI port", async () => {
+    const { tier } = await deploy("up", hosts("", 3, (i) => `10.9.${i}.7`));
+    const files = await valueOf(tier.renderedFiles);
+    const servers = files["lb-1"]!["/etc/nginx/webtier/upstream.conf"]!.split("\n").filter((l) => l.includes("server "));
+    expect(servers).toEqual([
+      "    server 10.9.0.7:3031 max_fails=3 fail_timeout=10s;",
+      "    server 10.9.1.7:3031 max_fails=3 fail_timeout=10s;",
+      "    server 10.9.2.7:3031 max_fails=3 fail_timeout=10s;",
+    ]);
+  });
+
+  it("runs each host's steps in order, app hosts one at a time, nginx after the app tier", async () => {
+    const { mine } = await deploy("order", hosts("order-", 3));
+    const list = mine();
+    const step = (host: string, s: string) => byName(list, `order-order-${host}-${s}`);
+    for (const host of ["app-1", "app-2", "app-3"]) {
+      const chain = ["prepare", "packages", "sysctl", "app", "uwsgi"].map((s) => step(host, s));
+      chain.slice(1).forEach((cmd, i) => expect(cmd.started).toBeGreaterThan(chain[i]!.finished));
+      // Files of a step are copied after the previous step ran and before the step runs.
+      const copies = list.filter((r) => r.name.startsWith(`order-order-${host}-uwsgi-`));
+      expect(copies.map((c) => c.name).sort()).toEqual([
+        `order-order-${host}-uwsgi-file-0`, `order-order-${host}-uwsgi-file-1`, `order-order-${host}-uwsgi-file-2`,
+      ]);
+      for (const copy of copies) {
+        expect(copy.started).toBeGreaterThan(step(host, "app").finished);
+        expect(step(host, "uwsgi").started).toBeGreaterThan(copy.finished);
+      }
+    }
+    expect(step("app-2", "prepare").started).toBeGreaterThan(step("app-1", "uwsgi").finished);
+    expect(step("app-3", "prepare").started).toBeGreaterThan(step("app-2", "uwsgi").finished);
+    expect(step("lb-1", "prepare").started).toBeGreaterThan(step("app-3", "uwsgi").finished);
+  });
+
+  it("rolls out in batches of the configured size", async () => {
+    const { mine } = await deploy("batch", { ...hosts("batch-", 4), rolloutBatchSize: 2 });
+    const list = mine();
+    const step = (host: string, s: string) => byName(list, `batch-batch-${host}-${s}`);
+    const firstBatchDone = Math.max(step("app-1", "uwsgi").finished, step("app-2", "uwsgi").finished);
+    expect(step("app-3", "prepare").started).toBeGreaterThan(firstBatchDone);
+    expect(step("app-4", "prepare").started).toBeGreaterThan(firstBatchDone);
+    // Hosts in one batch do not wait for each other.
+    expect(step("app-2", "prepare").started).toBeLessThan(step("app-1", "uwsgi").finished);
+  });
+
+  it("sends scripts on stdin and keeps every secret out of command strings", async () => {
+    const { mine } = await deploy("sec", { ...hosts("sec-", 2), appEnvironment: { DJANGO_SECRET_KEY: "s3cr3t-value" } });
+    const commands = mine().filter((r) => r.type === "command:remote:Command");
+    for (const cmd of commands) {
+      const inputs = unwrapSecrets(cmd.inputs);
+      for (const field of ["create", "delete", "update"]) {
+        expect(String(inputs[field] ?? "")).not.toContain("s3cr3t-value");
+        expect(String(inputs[field] ?? "")).not.toContain("secret-key-material");
+      }
+      expect(isSecret(cmd.inputs.connection)).toBe(true);
+      expect(inputs.connection.privateKey).toBe(KEY);
+    }
+    const uwsgi = byName(commands, "sec-sec-app-1-uwsgi");
+    expect(uwsgi.inputs.create).toMatch(/^sudo -n bash -s -- \/var\/lib\/webtier\/stage\/uwsgi-[0-9a-f]{16}$/);
+    expect(uwsgi.inputs.stdin).toContain('# webtier step "uwsgi" for host sec-app-1.');
+    const env = byName(commands, "sec-sec-app-1-app-environment");
+    expect(isSecret(env.inputs.stdin)).toBe(true);
+    expect(unwrapSecrets(env.inputs.stdin)).toBe("DJANGO_SECRET_KEY=s3cr3t-value\n");
+    expect(env.started).toBeGreaterThan(byName(commands, "sec-sec-app-1-app").finished);
+    expect(uwsgi.started).toBeGreaterThan(env.finished);
+  });
+
+  it("pins host keys, bounds dialing and jumps through the bastion to app hosts", async () => {
+    const bastion = { name: "lb-1", address: "203.0.113.10", user: "admin", hostKey: "ssh-ed25519 AAAAlb1" };
+    const { mine } = await deploy("conn", { ...hosts("conn-", 1), bastion });
+    const prepare = unwrapSecrets(byName(mine(), "conn-conn-app-1-prepare").inputs.connection);
+    expect(prepare).toEqual({
+      host: "10.0.1.11", port: 22, user: "admin", privateKey: KEY, hostKey: "ssh-ed25519 AAAAapp1",
+      dialErrorLimit: -1, perDialTimeout: 15,
+      proxy: { host: "203.0.113.10", port: 22, user: "admin", privateKey: KEY, hostKey: "ssh-ed25519 AAAAlb1", dialErrorLimit: 10, perDialTimeout: 15 },
+    });
+    const later = unwrapSecrets(byName(mine(), "conn-conn-app-1-uwsgi").inputs.connection);
+    expect(later.dialErrorLimit).toBe(10);
+    const nginx = unwrapSecrets(byName(mine(), "conn-conn-lb-1-nginx").inputs.connection);
+    expect(nginx.proxy).toBeUndefined();
+  });
+});
