@@ -1,6 +1,6 @@
 // The webtier Pulumi program: the only place that reads stack configuration.
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parseConfig, SECRET_KEYS, WebtierStack } from "./components";
+import { checkConfig, ConfigError, parseConfig, SECRET_KEYS, WebtierStack } from "./components";
 
 const NAMESPACE = "webtier";
 
@@ -21,7 +21,12 @@ function readWebtierConfig(): Record<string, unknown> {
 }
 
 const config = new pulumi.Config(NAMESPACE);
-const parsed = parseConfig(readWebtierConfig());
+const values = readWebtierConfig();
+// Existing hosts are all known now: check everything up front. On AWS the hosts do not exist
+// yet; WebTier checks the cross-tier rules against the instances it is given.
+const checked = values.aws === undefined ? checkConfig(values) : undefined;
+if (checked && !checked.ok) throw new ConfigError(checked.errors);
+const parsed = parseConfig(values);
 if (!parsed.config) throw new ConfigError(parsed.errors);
 
 const sshPrivateKey = config.getSecret("sshPrivateKey");

@@ -130,4 +130,54 @@ describe("WebTier on existing hosts", () => {
     const nginx = unwrapSecrets(byName(mine(), "conn-conn-lb-1-nginx").inputs.connection);
     expect(nginx.proxy).toBeUndefined();
   });
+
+  it("derives triggers from content and host identity only: same inputs, same triggers", async () => {
+    const triggersOf = async (name: string, args: Parameters<typeof deploy>[1]) => {
+      const { mine } = await deploy(name, args);
+      return Object.fromEntries(
+        mine()
+          .filter((r) => r.type.startsWith("command:remote:"))
+          .map((r) => [r.name.slice(name.length + 1), JSON.stringify(unwrapSecrets(r.inputs.triggers))]),
+      );
+    };
+    const base = await triggersOf("ta", hosts("", 2));
+    const again = await triggersOf("tb", hosts("", 2));
+    expect(again).toEqual(base);
+    expect(Object.keys(base)).toHaveLength(2 * 11 + 10);
+
+    // A new app host: every nginx step whose content names the upstream changes, nothing else.
+    const grown = await triggersOf("tc", hosts("", 3));
+    const changed = Object.keys(base).filter((k) => grown[k] !== base[k]).sort();
+    expect(changed).toEqual(["lb-1-nginx", "lb-1-nginx-file-0", "lb-1-nginx-file-1", "lb-1-nginx-file-2", "lb-1-nginx-file-3"]);
+
+    // A replaced machine (new identity, same address): everything on that host runs again.
+    const replaced = hosts("", 2);
+    replaced.appHosts[1]!.identity = pulumi.output("i-replacement");
+    const moved = await triggersOf("td", replaced);
+    expect(Object.keys(base).filter((k) => moved[k] !== base[k]).every((k) => k.startsWith("app-2-"))).toBe(true);
+    expect(Object.keys(base).filter((k) => moved[k] !== base[k])).toHaveLength(11);
+  });
+
+  it("sets deletedWith to the instance so destroy never dials a deleted host", async () => {
+    const instance = new pulumi.CustomResource("test:index:Instance", "vm-1", {});
+    const withInstance = hosts("dw-", 1);
+    (withInstance.appHosts[0] as any).instance = instance;
+    // Resource transformations run in the SDK, so they see the options the mocks do not.
+    const deletedWith = new Map<string, pulumi.Resource | undefined>();
+    const tier = new components.WebTier("dw", { settings: {}, privateKey: KEY, ...withInstance }, {
+      transformations: [(a) => { deletedWith.set(a.name, a.opts.deletedWith); return undefined; }],
+    });
+    await valueOf(tier.stepOutputs);
+    await settled(resources);
+    const appSteps = [...deletedWith].filter(([name]) => name.startsWith("dw-dw-app-1-"));
+    expect(appSteps.map(([name]) => name).sort()).toEqual([
+      "dw-dw-app-1-app", "dw-dw-app-1-app-archive", "dw-dw-app-1-packages", "dw-dw-app-1-prepare", "dw-dw-app-1-retire",
+      "dw-dw-app-1-sysctl", "dw-dw-app-1-uwsgi", "dw-dw-app-1-uwsgi-file-0", "dw-dw-app-1-uwsgi-file-1",
+      "dw-dw-app-1-uwsgi-file-2", "dw-dw-app-1-sysctl-file-0",
+    ].sort());
+    expect(appSteps.every(([, resource]) => resource === instance)).toBe(true);
+    // Existing hosts have no instance: their commands (and retire on destroy) do run.
+    expect(deletedWith.get("dw-dw-lb-1-retire")).toBeUndefined();
+  });
 });
+
