@@ -76,6 +76,8 @@ export class WebtierStack extends pulumi.ComponentResource {
         ...(aws.azCount === undefined ? {} : { azCount: aws.azCount }),
         ...(aws.egress === undefined ? {} : { egress: aws.egress }),
         ...(aws.rootVolumeSize === undefined ? {} : { rootVolumeSize: aws.rootVolumeSize }),
+        ...(aws.httpsPort === undefined ? {} : { httpsPort: aws.httpsPort }),
+        ...(aws.proxyPort === undefined ? {} : { proxyPort: aws.proxyPort }),
         ...(aws.tags === undefined ? {} : { tags: aws.tags }),
         ...(settings.clientCidrs === undefined ? {} : { httpCidrs: settings.clientCidrs }),
         adminCidr: aws.adminCidr,

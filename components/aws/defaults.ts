@@ -28,7 +28,7 @@ export const AWS_DEFAULTS = {
 } as const;
 
 // The subnet layout (cidr.ts) has 8 public and 8 private /prefix+4 slots; 2 AZs survive losing one.
-export const MAX_AZ_COUNT = 8;
+export const MAX_AZ_COUNT = 8; // = PRIVATE_SLOT_OFFSET in cidr.ts
 export const MIN_AZ_COUNT = 2;
 
 /** Host names handed to the configuration layer: `lb-1`, `app-1`, … (DNS labels, stack-unique). */

@@ -132,6 +132,9 @@ export const awsSchema = z.strictObject({
   azCount: positiveInt.min(2, { error: "must be at least 2 (hosts spread over availability zones)" }).optional(),
   egress: z.enum(["nat", "proxy"], { error: "must be nat or proxy" }).optional(),
   adminCidr: cidr.optional(),
+  httpsPort: port.optional(),
+  /** Opens this port on the nginx hosts to the app hosts: an apt proxy on the nginx tier. */
+  proxyPort: port.optional(),
   rootVolumeSize: positiveInt.optional(),
   tags: z.record(z.string(), z.string({ error: "must be a string" })).optional(),
 });

@@ -159,7 +159,12 @@ describe("WebTier on existing hosts", () => {
   });
 
   it("sets deletedWith to the instance so destroy never dials a deleted host", async () => {
-    const instance = new pulumi.CustomResource("test:index:Instance", "vm-1", {});
+    class Vm extends pulumi.CustomResource {
+      constructor(vmName: string) {
+        super("test:index:Instance", vmName, {});
+      }
+    }
+    const instance = new Vm("vm-1");
     const withInstance = hosts("dw-", 1);
     (withInstance.appHosts[0] as any).instance = instance;
     // Resource transformations run in the SDK, so they see the options the mocks do not.

@@ -33,9 +33,12 @@ export function isSecret(value: any): boolean {
 /**
  * Installs mocks that record every resource with its inputs and the order it was created in.
  * Creation takes a tick, so a dependent registered too early would show as overlapping.
- * `call` knows no function: any provider function call fails the test.
+ * `call` answers only the given functions: any other provider function call fails the test.
  */
-export function recordResources(outputs: (type: string, name: string, inputs: any) => Record<string, unknown> = () => ({})) {
+export function recordResources(
+  outputs: (type: string, name: string, inputs: any) => Record<string, unknown> = () => ({}),
+  functions: Record<string, (inputs: any) => Record<string, unknown>> = {},
+) {
   const resources: RecordedResource[] = [];
   let clock = 0;
   pulumi.runtime.setMocks(
@@ -47,7 +50,9 @@ export function recordResources(outputs: (type: string, name: string, inputs: an
         return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs(args.type, args.name, args.inputs) } };
       },
       call: (args) => {
-        throw new Error(`unexpected provider function call: ${args.token}`);
+        const fn = functions[args.token];
+        if (!fn) throw new Error(`unexpected provider function call: ${args.token}`);
+        return fn(args.inputs);
       },
     },
     "webtier",

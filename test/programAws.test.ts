@@ -1,0 +1,69 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { recordResources, settled, unwrapSecrets, valueOf } from "./support/pulumi";
+
+// Instances get private addresses in creation order; nginx hosts also a public one.
+let nextHost = 0;
+const resources = recordResources(
+  (type, name, inputs) => {
+    if (type === "aws:ec2/instance:Instance") {
+      nextHost++;
+      return { privateIp: `10.0.${name.includes("-lb-") ? 0 : 8}.${100 + nextHost}`, publicIp: inputs.associatePublicIpAddress ? `198.51.100.${nextHost}` : "" };
+    }
+    if (type === "tls:index/privateKey:PrivateKey") {
+      return { publicKeyOpenssh: `ssh-ed25519 AAAA${name}\n`, privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${name}\n` };
+    }
+    return {};
+  },
+  {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ names: ["eu-west-1a", "eu-west-1b"], zoneIds: ["euw1-az1", "euw1-az2"] }),
+    "aws:ec2/getAmi:getAmi": () => ({ id: "ami-0debian12" }),
+  },
+);
+pulumi.runtime.setAllConfig(
+  {
+    "aws:region": "eu-west-1",
+    "webtier:aws": JSON.stringify({ adminCidr: "192.0.2.0/24", appCount: 3 }),
+    "webtier:balancing": "round_robin",
+  },
+  [],
+);
+
+let program: typeof import("../index");
+beforeAll(async () => {
+  program = await import("../index.js");
+  await valueOf(program.stepOutputs);
+  await settled(resources);
+}, 60_000);
+
+describe("the Pulumi program in AWS mode", () => {
+  it("creates the hosts on EC2 and configures them over SSH", () => {
+    const count = (type: string) => resources.filter((r) => r.type === type).length;
+    expect(count("aws:ec2/instance:Instance")).toBe(4);
+    expect(count("aws:ec2/keyPair:KeyPair")).toBe(1);
+    expect(count("webtier:index:HostConfiguration")).toBe(4);
+    expect(count("command:remote:Command")).toBe(5 + 3 * 6);
+  });
+
+  it("renders the upstream from exactly the app instances' private IPs and the uWSGI port", async () => {
+    const appIps = resources.filter((r) => r.type === "aws:ec2/instance:Instance" && r.name.includes("-app-")).length;
+    expect(appIps).toBe(3);
+    const files = await valueOf(program.renderedFiles);
+    const servers = files["lb-1"]!["/etc/nginx/webtier/upstream.conf"]!.split("\n").filter((l) => l.startsWith("    server "));
+    const appAddresses = await valueOf(program.appAddresses);
+    expect(appAddresses).toHaveLength(3);
+    expect(appAddresses.every((a) => a.startsWith("10.0.8."))).toBe(true);
+    expect(servers).toEqual(appAddresses.map((a) => `    server ${a}:3031 max_fails=3 fail_timeout=10s;`));
+  });
+
+  it("connects with the generated deploy key, pinned host keys, app hosts through lb-1", async () => {
+    const prepare = resources.find((r) => r.type === "command:remote:Command" && r.name === "webtier-app-2-prepare")!;
+    const connection = unwrapSecrets(prepare.inputs.connection);
+    const lbAddress = (await valueOf(program.nginxAddresses))[0];
+    expect(connection.user).toBe("admin");
+    expect(connection.privateKey).toBe("-----BEGIN OPENSSH PRIVATE KEY-----\nwebtier-deploy-key\n");
+    expect(connection.hostKey).toBe("ssh-ed25519 AAAAwebtier-aws-app-hostkeys-2");
+    expect(connection.proxy).toMatchObject({ host: lbAddress, user: "admin", hostKey: "ssh-ed25519 AAAAwebtier-aws-lb-hostkeys-1" });
+    expect(await valueOf(program.url)).toBe(`http://${lbAddress}/`);
+  });
+});
