@@ -18,8 +18,10 @@ export interface RemoteHost {
   identity?: pulumi.Input<string>;
   /** When this resource is deleted the host is gone: its commands are not run on destroy. */
   instance?: pulumi.Resource;
-  /** Upstream weight and flags (app hosts). */
+  /** Upstream weight, health and flags (app hosts). */
   weight?: number;
+  maxFails?: number;
+  failTimeout?: number;
   backup?: boolean;
   down?: boolean;
 }

@@ -39,11 +39,13 @@ function entriesFor(hosts: RemoteHost[], offset: number, address?: string[], pri
     name: h.name,
     address: address?.[i] ?? placeholder(offset + i),
     privateAddress: privateAddress?.[i] ?? placeholderPrivate(offset + i),
-    ...(h.port === undefined ? {} : { port: h.port }),
-    ...(h.user === undefined ? {} : { user: h.user }),
-    ...(h.weight === undefined ? {} : { weight: h.weight }),
-    ...(h.backup === undefined ? {} : { backup: h.backup }),
-    ...(h.down === undefined ? {} : { down: h.down }),
+    port: h.port,
+    user: h.user,
+    weight: h.weight,
+    maxFails: h.maxFails,
+    failTimeout: h.failTimeout,
+    backup: h.backup,
+    down: h.down,
   }));
 }
 

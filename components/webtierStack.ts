@@ -4,7 +4,7 @@ import * as tls from "@pulumi/tls";
 import { SAMPLE_APP_DIR } from "./appSource";
 import { AwsTiers } from "./aws";
 import type { RemoteHost } from "./host";
-import { NGINX_DEFAULTS, UWSGI_DEFAULTS, type HostEntry, type WebtierConfig } from "./render";
+import { NGINX_DEFAULTS, UWSGI_DEFAULTS, type WebtierConfig } from "./render";
 import { ConfigError } from "./stackConfig";
 import { WebTier } from "./webTier";
 
@@ -16,20 +16,6 @@ export interface WebtierStackArgs {
   /** Deploy key. Required for existing hosts; on AWS one is generated when absent. */
   sshPrivateKey?: pulumi.Input<string>;
   appEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-}
-
-function existingHost(entry: HostEntry): RemoteHost {
-  return {
-    name: entry.name,
-    address: entry.address,
-    ...(entry.privateAddress === undefined ? {} : { privateAddress: entry.privateAddress }),
-    ...(entry.user === undefined ? {} : { user: entry.user }),
-    ...(entry.port === undefined ? {} : { port: entry.port }),
-    ...(entry.hostKey === undefined ? {} : { hostKey: entry.hostKey }),
-    ...(entry.weight === undefined ? {} : { weight: entry.weight }),
-    ...(entry.backup === undefined ? {} : { backup: entry.backup }),
-    ...(entry.down === undefined ? {} : { down: entry.down }),
-  };
 }
 
 /**
@@ -93,8 +79,8 @@ export class WebtierStack extends pulumi.ComponentResource {
       if (!hosts) throw new ConfigError(["hosts is required unless aws is set: list the existing nginx and app hosts"]);
       if (args.sshPrivateKey === undefined) throw new ConfigError(["sshPrivateKey is required for existing hosts: pulumi config set --secret webtier:sshPrivateKey < key"]);
       privateKey = args.sshPrivateKey;
-      nginxHosts = hosts.nginx.map(existingHost);
-      appHosts = hosts.app.map(existingHost);
+      nginxHosts = hosts.nginx;
+      appHosts = hosts.app;
       jumpHost = bastion === undefined ? undefined : nginxHosts.find((h) => h.name === bastion);
       if (bastion !== undefined && !jumpHost) throw new ConfigError([`bastion (${bastion}) must name a host in hosts.nginx`]);
     }

@@ -61,6 +61,19 @@ describe("WebTier on existing hosts", () => {
     ]);
   });
 
+  it("carries per-host weight, health and flags into the upstream", async () => {
+    const h = hosts("flags-", 3);
+    Object.assign(h.appHosts[0]!, { weight: 3, maxFails: 1, failTimeout: 30 });
+    Object.assign(h.appHosts[2]!, { down: true });
+    const { tier } = await deploy("flags", h);
+    const upstream = (await valueOf(tier.renderedFiles))["flags-lb-1"]!["/etc/nginx/webtier/upstream.conf"]!;
+    expect(upstream.split("\n").filter((l) => l.includes("server "))).toEqual([
+      "    server 10.0.1.11:3031 weight=3 max_fails=1 fail_timeout=30s;",
+      "    server 10.0.1.12:3031 max_fails=3 fail_timeout=10s;",
+      "    server 10.0.1.13:3031 down;",
+    ]);
+  });
+
   it("runs each host's steps in order, app hosts one at a time, nginx after the app tier", async () => {
     const { mine } = await deploy("order", hosts("order-", 3));
     const list = mine();
