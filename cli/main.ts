@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { ConfigError } from "../components";
+import { registerLabCommands } from "./lab";
 import { renderCommand } from "./render";
 
 const program = new Command("webtier")
@@ -12,6 +13,8 @@ program
   .argument("<stack-config>", "a Pulumi.<stack>.yaml file (webtier:hosts lists the hosts)")
   .requiredOption("-o, --out <dir>", "output directory: <dir>/<host>/<absolute path>")
   .action(renderCommand);
+
+registerLabCommands(program);
 
 async function main(): Promise<void> {
   try {

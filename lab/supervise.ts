@@ -15,7 +15,9 @@ stop=0; child=
 trap 'stop=1; if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; fi' TERM INT
 while [ "$stop" = 0 ]; do
   echo "[$(date -Is)] supervisor: starting $1"
-  systemd-nspawn --quiet --boot --register=no --keep-unit --console=read-only \\
+  # "network": /proc/sys/net writable (this host's own namespace), the rest of /proc/sys read-only.
+  # nspawn does that by itself only for --private-network, not for --network-namespace-path.
+  SYSTEMD_NSPAWN_API_VFS_WRITABLE=network systemd-nspawn --quiet --boot --register=no --keep-unit --console=read-only \\
     --network-namespace-path="/run/netns/$2" -D "$3" -M "$1" &
   child=$!
   echo "$child" > "$4"

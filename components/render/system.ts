@@ -87,14 +87,19 @@ host, port, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 params = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "REQUEST_URI": path, "QUERY_STRING": "",
           "SERVER_NAME": "localhost", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
           "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "localhost"}
-with socket.create_connection((host, port), timeout=5) as conn:
-    conn.sendall(packet(params))
-    reply = b""
-    while b"\\r\\n" not in reply:
-        chunk = conn.recv(4096)
-        if not chunk:
-            break
-        reply += chunk
+try:
+    with socket.create_connection((host, port), timeout=5) as conn:
+        conn.sendall(packet(params))
+        reply = b""
+        while b"\\r\\n" not in reply:
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+except OSError as err:
+    # One line for the deploy's error message, not a traceback.
+    print(f"no answer on {host}:{port}: {err}")
+    sys.exit(1)
 status = reply.split(b"\\r\\n", 1)[0].decode(errors="replace")
 print(status)
 parts = status.split(" ")

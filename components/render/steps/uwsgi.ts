@@ -42,7 +42,7 @@ for f in "$INI" "$UNIT"; do
 done
 previous_release="$(readlink "$CURRENT" 2>/dev/null || true)"
 
-ini_changed=false; unit_changed=false; release_changed=false
+ini_changed=false; unit_changed=false; release_changed=false; old_workers=()
 if differs "$INI"; then ini_changed=true; fi
 if differs "$UNIT"; then unit_changed=true; fi
 if [ "$previous_release" != "$RELEASE_DIR" ]; then release_changed=true; fi
@@ -66,14 +66,30 @@ activate() {
     # Graceful reload: the master re-executes itself and re-reads the ini.
     timeout 120 systemctl reload "$SERVICE"
   elif [ "$release_changed" = true ]; then
-    # Chain reload: one worker at a time moves to the new release (lazy-apps).
+    # Chain reload: one worker at a time moves to the new release (lazy-apps). It completes after
+    # the touch returns: remember the workers running the previous release.
+    mapfile -t old_workers < <(pgrep -P "$(systemctl show -p MainPID --value "$SERVICE")" || true)
     touch "$CHAIN_TRIGGER"
   fi
+}
+
+# Workers that still run the previous release (a chain reload replaces them one by one).
+stale_workers() {
+  local pid
+  for pid in "\${old_workers[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
+  done
 }
 
 healthy() {
   local deadline=$((SECONDS + PROBE_SECONDS)) status
   while [ "$SECONDS" -lt "$deadline" ]; do
+    # An old worker would answer the probe for a release that is not live yet.
+    if [ -n "$(stale_workers)" ]; then
+      status="chain reload still replacing workers $(stale_workers | xargs)"
+      sleep 1
+      continue
+    fi
     if status="$(timeout 10 "$PROBE" "\${SOCKET%:*}" "\${SOCKET##*:}" "$PROBE_PATH" 2>&1)"; then
       echo "probe: $status"
       return 0

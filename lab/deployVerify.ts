@@ -1,0 +1,49 @@
+// Checks a lab deploy the way a user would: HTTP requests to the URL from a client namespace on the
+// public segment (never from the root namespace, which can reach every segment).
+import { run } from "./exec";
+import type { LabState } from "./state";
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** One GET from the lab's first client namespace; throws when curl cannot connect at all. */
+export async function requestFromClient(state: LabState, url: string, timeoutSec = 10): Promise<HttpAnswer> {
+  const ns = state.clients[0]!.namespace;
+  const r = await run("ip", ["netns", "exec", ns, "curl", "-sS", "-i", "-m", String(timeoutSec), "-H", "Connection: close", url], {
+    timeoutMs: (timeoutSec + 5) * 1000,
+  });
+  if (r.code !== 0) throw new Error(`GET ${url} from ${ns}: curl exited ${r.code}: ${r.stderr.trim()}`);
+  const split = r.stdout.indexOf("\r\n\r\n");
+  const head = (split < 0 ? r.stdout : r.stdout.slice(0, split)).split("\r\n");
+  const status = Number(/^HTTP\/[\d.]+ (\d{3})/.exec(head[0] ?? "")?.[1] ?? 0);
+  const headers: Record<string, string> = {};
+  for (const line of head.slice(1)) {
+    const at = line.indexOf(":");
+    if (at > 0) headers[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
+  }
+  return { status, headers, body: split < 0 ? "" : r.stdout.slice(split + 4) };
+}
+
+/**
+ * Requests the URL until every app host has answered (the sample app names itself in
+ * `X-Served-By`). An app that does not name its host only has to answer below 500. Any 5xx, or a
+ * host that never answers, fails. Returns the answers per host.
+ */
+export async function verifyServing(state: LabState, url: string, appHosts: string[]): Promise<Record<string, number>> {
+  const hits: Record<string, number> = {};
+  const budget = Math.max(12, appHosts.length * 6);
+  for (let i = 0; i < budget && !appHosts.every((h) => hits[h]); i++) {
+    const answer = await requestFromClient(state, url);
+    const host = answer.headers["x-served-by"];
+    const ok = host === undefined ? answer.status < 500 : answer.status === 200;
+    if (!ok) throw new Error(`GET ${url} answered ${answer.status}: ${answer.body.trim().slice(0, 300)}`);
+    if (host === undefined) return { "(app does not name its host)": 1 };
+    hits[host] = (hits[host] ?? 0) + 1;
+  }
+  const silent = appHosts.filter((h) => !hits[h]);
+  if (silent.length > 0) throw new Error(`${silent.join(", ")} never answered through ${url} in ${budget} requests (answers: ${JSON.stringify(hits)})`);
+  return hits;
+}

@@ -1,0 +1,295 @@
+// End to end on real hosts: `webtier lab up` deploys the real program (index.ts) to 1 nginx + 3 app
+// Debian hosts through the lab executor; then every promise of the product is checked on the hosts
+// themselves — serving, pushed bytes, kernel settings, uWSGI under systemd, reboots, isolation,
+// convergence, scaling, failure handling — and `lab down` must leave nothing behind.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { labLeftovers, labStatus, sshRun, type LabState } from "../../lab";
+import { DEPLOY_STATE_FILE } from "../../lab/executorState";
+import {
+  clientCanConnect, deployOnly, getFromClient, listFiles, MIN, onHost, remoteDigests, renderStackFile, requirement,
+  runnable, sshLogins, webtier, writeStackFile,
+} from "./e2eSupport";
+
+const inCi = process.env.CI === "true";
+// Outside CI a machine without the tools may skip; in CI the suite runs and fails loudly.
+const suite = runnable || inCi ? describe : describe.skip;
+
+// Non-default tuning, so reading the kernel settings back proves they were applied.
+const SETTINGS = {
+  uwsgi: { workers: 2, threads: 2, listen: 6000 },
+  nginx: { backlog: 5000 },
+  sysctl: { tcpFinTimeout: 20 },
+};
+const NGINX_LIVE = ["/etc/nginx/nginx.conf", "/etc/nginx/webtier/site.conf", "/etc/nginx/webtier/upstream.conf"];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function servedBy(state: LabState, url: string, requests: number): Promise<Record<string, number>> {
+  const hits: Record<string, number> = {};
+  for (let i = 0; i < requests; i++) {
+    const answer = await getFromClient(state, url);
+    expect(answer.status).toBe(200);
+    // The sample app names its host in the body and the header: both must agree.
+    expect(answer.body).toMatch(new RegExp(`^hello from ${answer.servedBy} \\(pid \\d+\\)\\n$`));
+    hits[answer.servedBy] = (hits[answer.servedBy] ?? 0) + 1;
+  }
+  return hits;
+}
+
+async function upstreamServers(state: LabState): Promise<string[]> {
+  const conf = await onHost(state, "lb-1", "cat /etc/nginx/webtier/upstream.conf");
+  return conf.split("\n").filter((l) => l.trim().startsWith("server "));
+}
+
+async function pid1Start(state: LabState, host: string): Promise<string> {
+  const r = await sshRun(state, host, "cut -d' ' -f22 /proc/1/stat", { timeoutMs: 15_000, connectTimeoutSec: 3 });
+  return r.code === 0 ? r.stdout.trim() : "";
+}
+
+suite("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () => {
+  const suiteStarted = Date.now();
+  let tmp = "";
+  let stackFile = "";
+  let state: LabState;
+  let url = "";
+  /** Resources the fresh deploy executed. */
+  let firstDeploy = 0;
+
+  beforeAll(async () => {
+    if (!runnable) throw new Error(requirement);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wtlab-e2e-"));
+    stackFile = writeStackFile(path.join(tmp, "Pulumi.lab.yaml"), SETTINGS);
+    expect((await webtier(["lab", "down"])).code).toBe(0);
+    const started = Date.now();
+    const up = await webtier(["lab", "up", "--app-hosts", "3", "--nginx-hosts", "1", "--config", stackFile]);
+    expect({ code: up.code, stderr: up.stderr }).toEqual({ code: 0, stderr: "" });
+    console.log(`lab up, fresh (boot + deploy + verify): ${seconds(Date.now() - started)}; ${/^deploy: .*$/m.exec(up.stdout)?.[0]}`);
+    // Everything ran (a fresh lab), once per resource.
+    const summary = /^deploy: (\d+) executed, 0 unchanged, 0 deleted, (\d+) remote commands in [\d.]+ s$/m.exec(up.stdout);
+    expect(summary).not.toBeNull();
+    firstDeploy = Number(summary![1]);
+    expect(Number(summary![2])).toBe(firstDeploy);
+    url = /^url: (\S+)$/m.exec(up.stdout)![1]!;
+    state = (await labStatus())!;
+  }, 20 * MIN);
+
+  afterAll(async () => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    if (runnable) await webtier(["lab", "down"]);
+    console.log(`lab e2e suite: ${seconds(Date.now() - suiteStarted)}`);
+  }, 5 * MIN);
+
+  it("reports the lab in `lab status --json`", async () => {
+    expect(url).toBe("http://10.77.0.11/");
+    const r = await webtier(["lab", "status", "--json"]);
+    expect(r.code).toBe(0);
+    const status = JSON.parse(r.stdout);
+    expect(status.url).toBe(url);
+    expect(status.clients).toEqual([{ namespace: "wtlab-client-1", address: "10.77.0.200" }]);
+    expect(status.hosts.map((h: any) => [h.name, h.role, h.address, h.privateAddress])).toEqual([
+      ["lb-1", "nginx", "10.77.0.11", "10.77.1.11"],
+      ["app-1", "app", "10.77.1.101", "10.77.1.101"],
+      ["app-2", "app", "10.77.1.102", "10.77.1.102"],
+      ["app-3", "app", "10.77.1.103", "10.77.1.103"],
+    ]);
+  });
+
+  it("serves from every app host through the URL, from the client namespace", async () => {
+    const hits = await servedBy(state, url, 9);
+    expect(Object.keys(hits).sort()).toEqual(["app-1", "app-2", "app-3"]);
+  }, 2 * MIN);
+
+  it("pushed exactly the bytes `webtier render` writes for the same config", async () => {
+    const out = path.join(tmp, "rendered");
+    const r = await webtier(["render", renderStackFile(path.join(tmp, "Pulumi.render.yaml"), state, SETTINGS), "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.split("\n").map((l) => l.split(":")[0])).toEqual(["lb-1", "app-1", "app-2", "app-3", ""]);
+    // Every file render writes for a host (whatever the plan's steps are) must be on it, byte for byte.
+    const must = {
+      nginx: ["/etc/apt/apt.conf.d/80webtier-proxy", "/etc/nginx/nginx.conf", "/etc/nginx/webtier/site.conf", "/etc/nginx/webtier/upstream.conf", "/etc/sysctl.d/60-webtier.conf", "/etc/systemd/system/nginx.service.d/webtier-limits.conf"],
+      app: ["/etc/apt/apt.conf.d/80webtier-proxy", "/etc/sysctl.d/60-webtier.conf", "/etc/systemd/system/webtier-uwsgi.service", "/etc/webtier/uwsgi.ini", "/usr/local/lib/webtier/uwsgi-probe.py"],
+    };
+    for (const host of ["lb-1", "app-1", "app-2", "app-3"]) {
+      const files = listFiles(path.join(out, host)).filter((f) => !f.startsWith(".steps/")).map((f) => `/${f}`);
+      expect(files).toEqual(expect.arrayContaining(host === "lb-1" ? must.nginx : must.app));
+      // App hosts also hold the release (the sample app).
+      if (host !== "lb-1") expect(files).toContainEqual(expect.stringMatching(/^\/srv\/webtier\/releases\/[0-9a-f]{16}\/wsgi\.py$/));
+      const local = Object.fromEntries(files.map((f) => {
+        const file = path.join(out, host, f);
+        const hash = execFileSync("sha256sum", [file], { encoding: "utf8" }).split(" ")[0];
+        return [f, `${(fs.statSync(file).mode & 0o777).toString(8)} ${hash}`];
+      }));
+      expect({ host, files: await remoteDigests(state, host, files) }).toEqual({ host, files: local });
+    }
+  }, 3 * MIN);
+
+  it("applied the kernel settings on every host (read back with sysctl)", async () => {
+    const expected = {
+      "lb-1": { "net.core.somaxconn": "5000", "net.ipv4.tcp_max_syn_backlog": "5000", "net.ipv4.ip_local_port_range": "10240 65535", "net.ipv4.tcp_tw_reuse": "1", "net.ipv4.tcp_fin_timeout": "20" },
+      app: { "net.core.somaxconn": "6000", "net.ipv4.tcp_max_syn_backlog": "6000" },
+    };
+    for (const host of ["lb-1", "app-1", "app-2", "app-3"]) {
+      const want = host === "lb-1" ? expected["lb-1"] : expected.app;
+      const out = await onHost(state, host, `for k in ${Object.keys(want).join(" ")}; do printf '%s=%s\\n' "$k" "$(sysctl -n "$k" | xargs)"; done`);
+      const got = Object.fromEntries(out.trim().split("\n").map((l) => l.split("=") as [string, string]));
+      expect({ host, got }).toEqual({ host, got: want });
+      // Persisted for the next boot, not only applied.
+      expect(await onHost(state, host, "cat /etc/sysctl.d/60-webtier.conf")).toContain(`net.core.somaxconn = ${want["net.core.somaxconn"]}\n`);
+    }
+  }, 2 * MIN);
+
+  it("runs uWSGI as non-root under systemd with die-on-term, enabled at boot", async () => {
+    for (const host of ["app-1", "app-2", "app-3"]) {
+      const out = await onHost(state, host, [
+        "ps -o user= -C uwsgi | sort | uniq -c | awk '{print $2\"×\"$1}'",
+        "systemctl is-active webtier-uwsgi; systemctl is-enabled webtier-uwsgi",
+        "pid=$(systemctl show -p MainPID --value webtier-uwsgi); ps -o comm=,ppid= -p \"$pid\" | tr -s ' '",
+        "grep -x 'die-on-term = true' /etc/webtier/uwsgi.ini",
+      ].join("; "));
+      // Master + 2 workers, all as the app user; the master is systemd's child.
+      expect({ host, out }).toEqual({ host, out: "webtier×3\nactive\nenabled\nuwsgi 1\ndie-on-term = true\n" });
+    }
+    expect(await onHost(state, "lb-1", "systemctl is-active nginx; systemctl is-enabled nginx")).toBe("active\nenabled\n");
+  }, 2 * MIN);
+
+  it("keeps uWSGI and SSH of app hosts unreachable from the client segment", async () => {
+    for (const app of ["10.77.1.101", "10.77.1.102", "10.77.1.103"]) {
+      expect({ app, uwsgi: await clientCanConnect(state, app, 3031), ssh: await clientCanConnect(state, app, 22) }).toEqual({ app, uwsgi: false, ssh: false });
+    }
+    expect(await clientCanConnect(state, "10.77.0.11", 80)).toBe(true);
+    // uWSGI listens on the private address only; its stats on loopback.
+    const listening = await onHost(state, "app-1", "ss -Hltn | awk '{print $4}' | sort");
+    expect(listening.split("\n").filter((l) => /:(3031|9191)$/.test(l))).toEqual(["10.77.1.101:3031", "127.0.0.1:9191"]);
+  }, 2 * MIN);
+
+  it("re-deploys the same config without a single remote command, files untouched", async () => {
+    const hosts = ["lb-1", "app-1", "app-2", "app-3"];
+    const watched = (h: string) => (h === "lb-1" ? [...NGINX_LIVE, "/etc/sysctl.d/60-webtier.conf"] : ["/etc/webtier/uwsgi.ini", "/etc/systemd/system/webtier-uwsgi.service", "/etc/sysctl.d/60-webtier.conf"]);
+    const stamp = (h: string) => onHost(state, h, `stat -c '%n %Y.%y' ${watched(h).join(" ")}; sha256sum ${watched(h).join(" ")}`);
+    const before = await Promise.all(hosts.map(stamp));
+    await sleep(1100); // the logins above fall before the (whole-second) window opens
+    const t0 = Date.now() / 1000;
+    const outcome = await deployOnly({ stackFile });
+    const t1 = Date.now() / 1000;
+    console.log(`re-deploy, unchanged (deploy only): ${outcome.durationMs} ms`);
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.stats).toEqual({ executed: 0, unchanged: firstDeploy, deleted: 0, remoteCommands: 0 });
+    await sleep(1500); // the queries below log in after the window closed
+    for (const host of hosts) expect({ host, logins: await sshLogins(state, host, t0, t1) }).toEqual({ host, logins: 0 });
+    expect(await Promise.all(hosts.map(stamp))).toEqual(before);
+  }, 5 * MIN);
+
+  it("refuses a host whose key differs from the pinned one, naming the host", async () => {
+    const key = path.join(tmp, "impostor");
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
+    const wrong = fs.readFileSync(`${key}.pub`, "utf8").trim().split(" ").slice(0, 2).join(" ");
+    const started = Date.now();
+    const outcome = await deployOnly({ stackFile, hostKeys: { "app-2": wrong } });
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toBe(
+      "app-2: prepare: refused admin@10.77.1.102 via 10.77.0.11: its host key does not match the pinned hostKey (ssh: Host key verification failed.)",
+    );
+    expect(Date.now() - started).toBeLessThan(MIN); // refused at once, not dialed for the create timeout
+    // Its first step was refused and nothing else ran anywhere.
+    expect(outcome.stdout.split("\n").filter((l) => /^(lb|app)-\d+ /.test(l))).toEqual([expect.stringMatching(/^app-2 +prepare +FAILED after [\d.]+s$/)]);
+    // The refused deploy recorded nothing: the right key converges without a command.
+    expect((await deployOnly({ stackFile })).stats).toMatchObject({ executed: 0, remoteCommands: 0 });
+  }, 5 * MIN);
+
+  it("fails a config nginx -t rejects, naming host, step and nginx's message; the old config keeps serving", async () => {
+    const live = () => onHost(state, "lb-1", `sha256sum ${NGINX_LIVE.join(" ")}`);
+    const before = await live();
+    const bad = writeStackFile(path.join(tmp, "Pulumi.bad.yaml"), { ...SETTINGS, nginx: { ...SETTINGS.nginx, extraServer: ["bogus_directive on"] } });
+    const r = await webtier(["lab", "up", "--config", bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^webtier: lb-1: nginx \(webtier-lb-1-nginx\) exited 1 on admin@10\.77\.0\.11:/);
+    expect(r.stderr).toContain('nginx -t rejected the staged configuration: ');
+    expect(r.stderr).toContain('unknown directive "bogus_directive"');
+    expect(r.stdout).toMatch(/^lb-1 +nginx +FAILED after/m);
+    expect(await live()).toBe(before);
+    expect(Object.keys(await servedBy(state, url, 6)).sort()).toEqual(["app-1", "app-2", "app-3"]);
+  }, 5 * MIN);
+
+  it("fails a release whose import fails on the first app host, which rolls back; the rest never sees it", async () => {
+    // A chain reload finishes after the step's `touch`: the step must wait for the new workers
+    // instead of declaring an old worker's answer healthy (that let this release take every host down).
+    const app = path.join(tmp, "broken-app");
+    fs.mkdirSync(app, { recursive: true });
+    fs.writeFileSync(path.join(app, "wsgi.py"), 'raise RuntimeError("boom at import")\n');
+    const broken = writeStackFile(path.join(tmp, "Pulumi.broken.yaml"), { ...SETTINGS, app: { source: "broken-app" } });
+    const r = await webtier(["lab", "up", "--config", broken]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^webtier: app-1: uwsgi \(webtier-app-1-uwsgi\) exited 1 on admin@10\.77\.1\.101 via 10\.77\.0\.11:/);
+    expect(r.stderr).toContain("uWSGI is not healthy on 10.77.1.101:3031; previous configuration restored.");
+    expect(r.stderr).toContain('RuntimeError: boom at import');
+    expect(r.stdout.split("\n").filter((l) => /^(lb|app)-\d+ /.test(l) && !l.startsWith("app-1 "))).toEqual([]);
+    expect(await onHost(state, "app-1", "systemctl is-active webtier-uwsgi")).toBe("active\n");
+    expect(Object.keys(await servedBy(state, url, 6)).sort()).toEqual(["app-1", "app-2", "app-3"]);
+  }, 5 * MIN);
+
+  it("brings an app host back into service after `systemctl reboot`, and the nginx host too", async () => {
+    for (const host of ["app-2", "lb-1"]) {
+      const before = await pid1Start(state, host);
+      await sshRun(state, host, "sudo systemctl reboot", { timeoutMs: 30_000 });
+      const deadline = Date.now() + 2 * MIN;
+      let after = "";
+      while (Date.now() < deadline && (!after || after === before)) {
+        await sleep(1000);
+        after = await pid1Start(state, host);
+      }
+      expect({ host, rebooted: after !== "" && after !== before }).toEqual({ host, rebooted: true });
+      const service = host === "lb-1" ? "nginx" : "webtier-uwsgi";
+      let active = "";
+      while (Date.now() < deadline && active !== "active\n") {
+        active = (await sshRun(state, host, `systemctl is-active ${service}`)).stdout;
+        if (active !== "active\n") await sleep(1000);
+      }
+      expect({ host, active }).toEqual({ host, active: "active\n" });
+    }
+    // nginx took app-2 out while it was down (max_fails/fail_timeout); it must come back.
+    const deadline = Date.now() + MIN;
+    let hits: Record<string, number> = {};
+    while (Date.now() < deadline && !hits["app-2"]) hits = { ...hits, ...(await servedBy(state, url, 3)) };
+    expect(Object.keys(hits).sort()).toEqual(["app-1", "app-2", "app-3"]);
+    expect(await onHost(state, "app-2", "sysctl -n net.core.somaxconn")).toBe("6000\n");
+  }, 6 * MIN);
+
+  it("scales 3 → 4 → 2 app hosts, re-rendering the upstream exactly", async () => {
+    const server = (n: number) => `    server 10.77.1.${100 + n}:3031 max_fails=3 fail_timeout=10s;`;
+    const out = await webtier(["lab", "up", "--app-hosts", "4", "--config", stackFile]);
+    expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(await upstreamServers(state)).toEqual([1, 2, 3, 4].map(server));
+    state = (await labStatus())!;
+    expect(Object.keys(await servedBy(state, url, 12)).sort()).toEqual(["app-1", "app-2", "app-3", "app-4"]);
+
+    const down = await webtier(["lab", "up", "--app-hosts", "2", "--config", stackFile]);
+    expect({ code: down.code, stderr: down.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(await upstreamServers(state)).toEqual([1, 2].map(server));
+    // nginx dropped them and they retired before the lab removed them.
+    const lines = down.stdout.split("\n");
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    expect(at(/^lb-1 +nginx +[\d.]+s$/)).toBeGreaterThanOrEqual(0);
+    for (const host of ["app-3", "app-4"]) {
+      expect(at(new RegExp(`^${host} +retire \\(delete\\) +[\\d.]+s$`))).toBeGreaterThan(at(/^lb-1 +nginx +[\d.]+s$/));
+      expect(at(new RegExp(`^lab: removing ${host}$`))).toBeGreaterThan(at(new RegExp(`^${host} +retire \\(delete\\)`)));
+    }
+    state = (await labStatus())!;
+    expect(state.hosts.map((h) => h.name)).toEqual(["lb-1", "app-1", "app-2"]);
+    expect(Object.keys(await servedBy(state, url, 6)).sort()).toEqual(["app-1", "app-2"]);
+  }, 10 * MIN);
+
+  it("`lab down` leaves no link, namespace, mount, process or deploy state behind", async () => {
+    const r = await webtier(["lab", "down"]);
+    expect(r.code).toBe(0);
+    expect(await labLeftovers()).toEqual({ links: [], namespaces: [], mounts: [], processes: [] });
+    expect(fs.existsSync(DEPLOY_STATE_FILE)).toBe(false);
+    expect(await labStatus()).toBeUndefined();
+    const status = await webtier(["lab", "status", "--json"]);
+    expect({ code: status.code, stdout: status.stdout }).toEqual({ code: 1, stdout: "null\n" });
+    expect((await webtier(["lab", "down"])).code).toBe(0);
+  }, 5 * MIN);
+});
