@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { remote } from "@pulumi/command";
 import { asRoot, connectionFor, type SshAccess } from "./connection";
+import type { AppSource } from "./appSource";
 import type { RemoteHost } from "./host";
 import { REMOTE, sha256, shellQuote, type HostPlan, type PlannedStep } from "./render";
+import { stepBundle } from "./stepFiles";
 
 export interface HostConfigurationArgs {
   host: RemoteHost;
@@ -11,8 +13,8 @@ export interface HostConfigurationArgs {
   shape: PlannedStep[];
   /** This host's rendered plan, once every address it depends on is known. */
   plan: pulumi.Output<HostPlan>;
-  /** Local application directory, delivered to a step's `archivePath`. */
-  appDir?: string;
+  /** The application, delivered to the step that has an `archivePath`. */
+  app?: AppSource;
   /** Secret KEY=value lines for the app, written to the host through stdin only. */
   appEnvironment?: pulumi.Input<string>;
   /** Resources that must finish before this host starts (rolling order, the app tier). */
@@ -55,35 +57,24 @@ export class HostConfiguration extends pulumi.ComponentResource {
       const stage = digest.apply((d) => `${REMOTE.stageRoot}/${shape.name}-${d.slice(0, 16)}`);
       const triggers = [digest, identity];
 
-      const copies = [
-        ...shape.files.map(
-          (file, f) =>
-            new remote.CopyToRemote(
-              `${name}-${shape.name}-file-${f}`,
-              {
-                connection: connectionFor(host, access),
-                source: step.apply((s) => new pulumi.asset.StringAsset(s.files[f]!.content)),
-                remotePath: pulumi.interpolate`${stage}${file.path}`,
-                triggers,
-              },
-              childOpts(previous),
-            ),
-        ),
-        ...(shape.archivePath && args.appDir
+      // One copy per step that has files: a directory laid out as the host sees it from the stage.
+      const copies =
+        shape.files.length > 0 || shape.archivePath
           ? [
               new remote.CopyToRemote(
-                `${name}-${shape.name}-archive`,
+                `${name}-${shape.name}-files`,
                 {
                   connection: connectionFor(host, access),
-                  source: new pulumi.asset.FileArchive(args.appDir),
-                  remotePath: pulumi.interpolate`${stage}${shape.archivePath}`,
+                  source: pulumi
+                    .all([step, digest])
+                    .apply(([s, d]) => new pulumi.asset.FileArchive(stepBundle(host.name, s, d, args.app))),
+                  remotePath: stage,
                   triggers,
                 },
                 childOpts(previous),
               ),
             ]
-          : []),
-      ];
+          : [];
 
       const command = new remote.Command(
         `${name}-${shape.name}`,

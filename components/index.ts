@@ -5,6 +5,7 @@ export * from "./appSource";
 export * from "./stackConfig";
 export * from "./connection";
 export * from "./hostConfiguration";
+export * from "./stepFiles";
 export * from "./webTier";
 export * from "./webtierStack";
 export * from "./aws";

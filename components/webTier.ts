@@ -82,8 +82,8 @@ export class WebTier extends pulumi.ComponentResource {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new ConfigError([`rollout.batchSize (${batchSize}) must be a positive integer`]);
     }
-    const appDir = args.appDir ?? SAMPLE_APP_DIR;
-    const release = readAppSource(appDir).releaseId;
+    const app = readAppSource(args.appDir ?? SAMPLE_APP_DIR);
+    const release = app.releaseId;
 
     // Validate and fix the shape now; render for real once every address is known, in one apply.
     const shape = plan(args, release);
@@ -108,7 +108,7 @@ export class WebTier extends pulumi.ComponentResource {
           access: appAccess,
           shape: shape.app[i]!.steps,
           plan: rendered.apply((p) => p.app[i]!),
-          appDir,
+          app,
           ...(envText === undefined ? {} : { appEnvironment: envText }),
           after: previousBatch.map((c) => c.done),
           retire: renderRetireScript("app"),

@@ -1,7 +1,7 @@
-// CopyToRemote for the lab executor, with the provider's documented semantics (@pulumi/command
-// 1.2.x): parent directories of remotePath are created; a text asset is written to remotePath; a
-// directory archive becomes remotePath when that does not exist yet, or is copied into it (as
-// remotePath/<basename>) when it is an existing directory. Files land as the SSH user, no sudo.
+// CopyToRemote for the lab executor, with the provider's semantics (@pulumi/command 1.x): a text
+// asset is written to remotePath; a directory whose path ends in "/" has its CONTENTS copied into
+// remotePath (created when missing); without the slash the directory itself lands at
+// remotePath/<basename>. Files land as the SSH user, no sudo.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -41,14 +41,14 @@ function textCommand(remotePath: string): string {
   ].join("; ");
 }
 
-function dirCommand(remotePath: string, base: string): string {
+function dirCommand(remotePath: string, source: string): string {
   const p = shellQuote(remotePath);
-  const into = shellQuote(`${remotePath.replace(/\/+$/, "")}/${base}`);
+  const dest = source.endsWith("/") ? p : shellQuote(`${remotePath.replace(/\/+$/, "")}/${path.basename(source)}`);
   return [
     "set -e",
-    `if [ -d ${p} ]; then dest=${into}; elif [ -e ${p} ]; then echo "remote path ${remotePath} exists but is not a directory" >&2; exit 1; else dest=${p}; fi`,
-    'mkdir -p -- "$dest"',
-    'tar -x --no-same-owner -f - -C "$dest"',
+    `if [ -e ${p} ] && [ ! -d ${p} ]; then echo "remote path ${remotePath} exists but is not a directory" >&2; exit 1; fi`,
+    `mkdir -p -- ${dest}`,
+    `tar -x --no-same-owner -f - -C ${dest}`,
   ].join("; ");
 }
 
@@ -62,5 +62,5 @@ function tarStream(dir: string): () => NodeJS.ReadableStream {
 export function copyToRemote(ws: SshWorkspace, c: RemoteConnection, source: CopySource, remotePath: string, timeoutMs: number): Promise<SshResult> {
   if (source.kind === "text") return sshExec(ws, c, textCommand(remotePath), source.text, timeoutMs);
   if (!fs.statSync(source.path).isDirectory()) throw new Error(`lab executor copies directories only, not ${source.path}`);
-  return sshExec(ws, c, dirCommand(remotePath, path.basename(source.path)), tarStream(source.path), timeoutMs);
+  return sshExec(ws, c, dirCommand(remotePath, source.path), tarStream(source.path), timeoutMs);
 }

@@ -16,9 +16,10 @@ trap 'stop=1; if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; fi' TERM
 while [ "$stop" = 0 ]; do
   echo "[$(date -Is)] supervisor: starting $1"
   # "network": /proc/sys/net writable (this host's own namespace), the rest of /proc/sys read-only.
-  # nspawn does that by itself only for --private-network, not for --network-namespace-path.
+  # nspawn does that by itself only for --private-network, not for --network-namespace-path; the
+  # same holds for CAP_NET_ADMIN, which a host needs for its own firewall (like a cloud VM).
   SYSTEMD_NSPAWN_API_VFS_WRITABLE=network systemd-nspawn --quiet --boot --register=no --keep-unit --console=read-only \\
-    --network-namespace-path="/run/netns/$2" -D "$3" -M "$1" &
+    --capability=CAP_NET_ADMIN --network-namespace-path="/run/netns/$2" -D "$3" -M "$1" &
   child=$!
   echo "$child" > "$4"
   rc=0; wait "$child" || rc=$?

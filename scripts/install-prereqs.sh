@@ -1,11 +1,11 @@
 #!/bin/bash
-# Installs what the test suite runs for real: nginx, uWSGI with Python 3, shellcheck, and the lab's
+# Installs what the test suite runs for real: nginx, uWSGI with Python 3, shellcheck, nftables, and the lab's
 # tools (systemd-nspawn, debootstrap, an HTTP proxy for the lab hosts' apt, OpenSSH, wrk), then the
 # npm dependencies. Safe to re-run: it installs only what is missing.
 set -euo pipefail
 
-readonly PACKAGES=(nginx uwsgi uwsgi-plugin-python3 shellcheck systemd-container debootstrap tinyproxy
-  openssh-client iproute2 curl wrk)
+readonly PACKAGES=(nginx uwsgi uwsgi-plugin-python3 shellcheck nftables systemd-container debootstrap
+  tinyproxy openssh-client iproute2 curl wrk)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

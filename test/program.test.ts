@@ -24,10 +24,10 @@ describe("the Pulumi program (index.ts) in existing-hosts mode with 100 app host
       "webtier:index:WebtierStack": 1,
       "webtier:index:WebTier": 1,
       "webtier:index:HostConfiguration": 101,
-      // per app host: 5 steps + app-environment + retire; nginx host: 4 steps + retire
-      "command:remote:Command": 100 * 7 + 5,
-      // per app host: sysctl file, 3 uwsgi files, the app archive; nginx host: sysctl + 4 nginx files
-      "command:remote:CopyToRemote": 100 * 5 + 5,
+      // per app host: 6 steps + app-environment + retire; nginx host: 4 steps + retire
+      "command:remote:Command": 100 * 8 + 5,
+      // one per step with files: app host sysctl, firewall, app, uwsgi; nginx host sysctl, nginx
+      "command:remote:CopyToRemote": 100 * 4 + 2,
     });
   });
 

@@ -11,3 +11,4 @@ export { renderUwsgiIni } from "./uwsgi";
 export { renderUwsgiUnit, renderNginxLimits, renderSysctlConf, sysctlValues } from "./system";
 export { shellQuote } from "./steps/shell";
 export { renderRetireScript } from "./steps/retire";
+export { renderAppFirewall, renderFirewallUnit } from "./firewall";

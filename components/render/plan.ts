@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { nginxGeneration, renderNginxConf, renderSiteConf, renderUpstreamConf } from "./nginx/conf";
 import { REMOTE } from "./paths";
+import { renderAppFirewall, renderFirewallUnit } from "./firewall";
 import { renderAppStep } from "./steps/app";
+import { renderFirewallStep } from "./steps/firewall";
 import { renderNginxStep } from "./steps/nginx";
 import { renderPackagesStep } from "./steps/packages";
 import { renderPrepareStep } from "./steps/prepare";
@@ -43,7 +45,7 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-const STEP_NUMBERS = { prepare: 10, packages: 20, sysctl: 30, app: 40, uwsgi: 50, nginx: 50 } as const;
+const STEP_NUMBERS = { prepare: 10, packages: 20, sysctl: 30, firewall: 35, app: 40, uwsgi: 50, nginx: 50 } as const;
 
 function step(name: keyof typeof STEP_NUMBERS, script: string, files: PlannedFile[] = [], archivePath?: string): PlannedStep {
   return {
@@ -69,12 +71,16 @@ function commonSteps(t: Tuning, host: Host, packages: string[]): PlannedStep[] {
 function planAppHost(t: Tuning, host: Host, releaseId: string): HostPlan {
   const requirements = t.app.requirements.length > 0 ? `${t.app.requirements.join("\n")}\n` : "";
   const requirementsId = requirements ? sha256(requirements).slice(0, 16) : undefined;
-  const packages = ["uwsgi", "uwsgi-plugin-python3", "python3", ...(requirements ? ["python3-venv"] : []), ...t.app.packages];
+  const packages = ["uwsgi", "uwsgi-plugin-python3", "python3", "nftables", ...(requirements ? ["python3-venv"] : []), ...t.app.packages];
   const releasePath = `${REMOTE.releases}/${releaseId}`;
   return {
     host,
     steps: [
       ...commonSteps(t, host, packages),
+      step("firewall", renderFirewallStep(host, t.uwsgi.socketPort), [
+        file(REMOTE.appFirewall, renderAppFirewall(t)),
+        file(REMOTE.firewallUnit, renderFirewallUnit()),
+      ]),
       step(
         "app",
         renderAppStep(host, { id: releaseId, ...(requirementsId ? { requirementsId } : {}), ...(t.aptProxy ? { aptProxy: t.aptProxy } : {}) }, t.uwsgi.uid),

@@ -36,12 +36,13 @@ describe("webtier render", () => {
     const result = webtier("render", stackFile("Pulumi.dev.yaml", exampleConfig()), "--out", out);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe("lb-1: 5 files, 4 steps\napp-1: 4 files, 5 steps\napp-2: 4 files, 5 steps\n");
+    expect(result.stdout).toBe("lb-1: 5 files, 4 steps\napp-1: 6 files, 6 steps\napp-2: 6 files, 6 steps\n");
     const app = listTree(path.join(out, "app-1"));
     const release = app.find((f) => f.startsWith("srv/webtier/releases/"))!.split("/")[3];
     expect(app).toEqual([
-      ".steps/10-prepare.sh", ".steps/20-packages.sh", ".steps/30-sysctl.sh", ".steps/40-app.sh", ".steps/50-uwsgi.sh",
-      "etc/sysctl.d/60-webtier.conf", "etc/systemd/system/webtier-uwsgi.service", "etc/webtier/uwsgi.ini",
+      ".steps/10-prepare.sh", ".steps/20-packages.sh", ".steps/30-sysctl.sh", ".steps/35-firewall.sh", ".steps/40-app.sh",
+      ".steps/50-uwsgi.sh", "etc/sysctl.d/60-webtier.conf", "etc/systemd/system/webtier-firewall.service",
+      "etc/systemd/system/webtier-uwsgi.service", "etc/webtier/firewall.nft", "etc/webtier/uwsgi.ini",
       `srv/webtier/releases/${release}/wsgi.py`, "usr/local/lib/webtier/uwsgi-probe.py",
     ]);
     expect(listTree(path.join(out, "lb-1"))).toEqual([

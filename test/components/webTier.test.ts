@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isSecret, recordResources, settled, unwrapSecrets, valueOf, type RecordedResource } from "../support/pulumi";
@@ -41,9 +43,10 @@ describe("WebTier on existing hosts", () => {
   it("creates exactly the copies and commands of the plan", async () => {
     const { mine } = await deploy("count", { ...hosts("", 3), bastion: { name: "lb-1", address: "203.0.113.10", user: "admin" } });
     const count = (type: string) => mine().filter((r) => r.type === type).length;
-    // nginx host: 4 steps + retire, 5 files; app host: 5 steps + retire, 4 files + the app archive.
-    expect(count("command:remote:Command")).toBe(5 + 3 * 6);
-    expect(count("command:remote:CopyToRemote")).toBe(5 + 3 * 5);
+    // nginx host: 4 steps + retire, files for sysctl and nginx; app host: 6 steps + retire, files
+    // for sysctl, firewall, app (the release) and uwsgi. Steps without files copy nothing.
+    expect(count("command:remote:Command")).toBe(5 + 3 * 7);
+    expect(count("command:remote:CopyToRemote")).toBe(2 + 3 * 4);
     // Nothing else but one component per host: no AWS resource in existing-hosts mode.
     expect(mine().filter((r) => !r.type.startsWith("command:remote:")).map((r) => r.type)).toEqual(
       Array(4).fill("webtier:index:HostConfiguration"),
@@ -79,17 +82,13 @@ describe("WebTier on existing hosts", () => {
     const list = mine();
     const step = (host: string, s: string) => byName(list, `order-order-${host}-${s}`);
     for (const host of ["app-1", "app-2", "app-3"]) {
-      const chain = ["prepare", "packages", "sysctl", "app", "uwsgi"].map((s) => step(host, s));
+      const chain = ["prepare", "packages", "sysctl", "firewall", "app", "uwsgi"].map((s) => step(host, s));
       chain.slice(1).forEach((cmd, i) => expect(cmd.started).toBeGreaterThan(chain[i]!.finished));
-      // Files of a step are copied after the previous step ran and before the step runs.
-      const copies = list.filter((r) => r.name.startsWith(`order-order-${host}-uwsgi-`));
-      expect(copies.map((c) => c.name).sort()).toEqual([
-        `order-order-${host}-uwsgi-file-0`, `order-order-${host}-uwsgi-file-1`, `order-order-${host}-uwsgi-file-2`,
-      ]);
-      for (const copy of copies) {
-        expect(copy.started).toBeGreaterThan(step(host, "app").finished);
-        expect(step(host, "uwsgi").started).toBeGreaterThan(copy.finished);
-      }
+      // A step's files are copied after the previous step ran and before the step runs.
+      const copy = step(host, "uwsgi-files");
+      expect(copy.type).toBe("command:remote:CopyToRemote");
+      expect(copy.started).toBeGreaterThan(step(host, "app").finished);
+      expect(step(host, "uwsgi").started).toBeGreaterThan(copy.finished);
     }
     expect(step("app-2", "prepare").started).toBeGreaterThan(step("app-1", "uwsgi").finished);
     expect(step("app-3", "prepare").started).toBeGreaterThan(step("app-2", "uwsgi").finished);
@@ -129,6 +128,24 @@ describe("WebTier on existing hosts", () => {
     expect(uwsgi.started).toBeGreaterThan(env.finished);
   });
 
+  it("copies each step's files as one directory laid out as the host sees it from the stage", async () => {
+    const { mine } = await deploy("bundle", hosts("bundle-", 1));
+    const copy = byName(mine(), "bundle-bundle-app-1-uwsgi-files");
+    const dir: string = await copy.inputs.source.path;
+    expect(dir.endsWith("/")).toBe(true);
+    const listed = fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+    expect(listed).toEqual([
+      ".steps/50-uwsgi.sh", "etc/systemd/system/webtier-uwsgi.service", "etc/webtier/uwsgi.ini", "usr/local/lib/webtier/uwsgi-probe.py",
+    ]);
+    expect(fs.readFileSync(path.join(dir, "etc/webtier/uwsgi.ini"), "utf8")).toContain("socket = 10.0.1.11:3031\n");
+    const command = byName(mine(), "bundle-bundle-app-1-uwsgi");
+    expect(command.inputs.create).toBe(`sudo -n bash -s -- ${copy.inputs.remotePath}`);
+    const release: string = await byName(mine(), "bundle-bundle-app-1-app-files").inputs.source.path;
+    const releaseFiles = fs.readdirSync(path.join(release, "srv/webtier/releases"), { recursive: true });
+    expect(releaseFiles.map(String).sort()).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/), expect.stringMatching(/^[0-9a-f]{16}\/wsgi\.py$/)]);
+  });
+
   it("pins host keys, bounds dialing and jumps through the bastion to app hosts", async () => {
     const bastion = { name: "lb-1", address: "203.0.113.10", user: "admin", hostKey: "ssh-ed25519 AAAAlb1" };
     const { mine } = await deploy("conn", { ...hosts("conn-", 1), bastion });
@@ -156,12 +173,12 @@ describe("WebTier on existing hosts", () => {
     const base = await triggersOf("ta", hosts("", 2));
     const again = await triggersOf("tb", hosts("", 2));
     expect(again).toEqual(base);
-    expect(Object.keys(base)).toHaveLength(2 * 11 + 10);
+    expect(Object.keys(base)).toHaveLength(2 * 11 + 7);
 
     // A new app host: every nginx step whose content names the upstream changes, nothing else.
     const grown = await triggersOf("tc", hosts("", 3));
     const changed = Object.keys(base).filter((k) => grown[k] !== base[k]).sort();
-    expect(changed).toEqual(["lb-1-nginx", "lb-1-nginx-file-0", "lb-1-nginx-file-1", "lb-1-nginx-file-2", "lb-1-nginx-file-3"]);
+    expect(changed).toEqual(["lb-1-nginx", "lb-1-nginx-files"]);
 
     // A replaced machine (new identity, same address): everything on that host runs again.
     const replaced = hosts("", 2);
@@ -189,9 +206,9 @@ describe("WebTier on existing hosts", () => {
     await settled(resources);
     const appSteps = [...deletedWith].filter(([name]) => name.startsWith("dw-dw-app-1-"));
     expect(appSteps.map(([name]) => name).sort()).toEqual([
-      "dw-dw-app-1-app", "dw-dw-app-1-app-archive", "dw-dw-app-1-packages", "dw-dw-app-1-prepare", "dw-dw-app-1-retire",
-      "dw-dw-app-1-sysctl", "dw-dw-app-1-uwsgi", "dw-dw-app-1-uwsgi-file-0", "dw-dw-app-1-uwsgi-file-1",
-      "dw-dw-app-1-uwsgi-file-2", "dw-dw-app-1-sysctl-file-0",
+      "dw-dw-app-1-app", "dw-dw-app-1-app-files", "dw-dw-app-1-firewall", "dw-dw-app-1-firewall-files",
+      "dw-dw-app-1-packages", "dw-dw-app-1-prepare", "dw-dw-app-1-retire", "dw-dw-app-1-sysctl",
+      "dw-dw-app-1-sysctl-files", "dw-dw-app-1-uwsgi", "dw-dw-app-1-uwsgi-files",
     ].sort());
     expect(appSteps.every(([, resource]) => resource === instance)).toBe(true);
     // Existing hosts have no instance: their commands (and retire on destroy) do run.

@@ -78,6 +78,20 @@ describe.each(plans)("%s", (name, plan, socketPort) => {
     }
   });
 
+  it("every app host's firewall passes nft -c and admits exactly the nginx tier", () => {
+    requireBinary("nft");
+    const sources = plan.nginx.map((h) => h.host.privateAddress);
+    for (const host of plan.app) {
+      const rules = path.join(work, `${name.replace(/\W+/g, "-")}-${host.host.name}.nft`);
+      const text = fileOf(host, REMOTE.appFirewall);
+      fs.writeFileSync(rules, text);
+      const result = run("nft", ["-c", "-f", rules]);
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      expect(text).toContain(`        tcp dport ${socketPort} ip saddr { ${sources.join(", ")} } accept\n        tcp dport ${socketPort} counter drop\n`);
+    }
+  });
+
   it("every step script is shellcheck-clean", () => {
     requireBinary("shellcheck");
     const scripts = new Map<string, string>();

@@ -9,7 +9,7 @@ describe("planDeployment", () => {
   it("runs the steps of DESIGN.md in order on each role", () => {
     expect(plan.nginx[0]!.steps.map((s) => s.scriptName)).toEqual(["10-prepare.sh", "20-packages.sh", "30-sysctl.sh", "50-nginx.sh"]);
     expect(plan.app[0]!.steps.map((s) => s.scriptName)).toEqual([
-      "10-prepare.sh", "20-packages.sh", "30-sysctl.sh", "40-app.sh", "50-uwsgi.sh",
+      "10-prepare.sh", "20-packages.sh", "30-sysctl.sh", "35-firewall.sh", "40-app.sh", "50-uwsgi.sh",
     ]);
   });
 
@@ -20,6 +20,7 @@ describe("planDeployment", () => {
       prepare: [],
       packages: [],
       sysctl: ["/etc/sysctl.d/60-webtier.conf 0644"],
+      firewall: ["/etc/webtier/firewall.nft 0644", "/etc/systemd/system/webtier-firewall.service 0644"],
       app: [],
       uwsgi: [
         "/etc/webtier/uwsgi.ini 0644",
@@ -27,7 +28,7 @@ describe("planDeployment", () => {
         "/usr/local/lib/webtier/uwsgi-probe.py 0755",
       ],
     });
-    expect(plan.app[0]!.steps[3]!.archivePath).toBe("/srv/webtier/releases/feedfacecafebeef");
+    expect(plan.app[0]!.steps[4]!.archivePath).toBe("/srv/webtier/releases/feedfacecafebeef");
     expect(filesOf(plan.nginx[0]!.steps)).toEqual({
       prepare: [],
       packages: [],
@@ -54,9 +55,9 @@ describe("planDeployment", () => {
     expect(app.steps[1]!.files).toEqual([
       { path: "/etc/apt/apt.conf.d/80webtier-proxy", mode: "0644", content: expect.stringContaining('Acquire::http::Proxy "http://10.0.0.10:8888";\n') },
     ]);
-    expect(app.steps[3]!.files).toEqual([{ path: "/etc/webtier/requirements.txt", mode: "0644", content: "flask==3.0.3\n" }]);
-    expect(app.steps[1]!.script).toContain("readonly PACKAGES=(uwsgi uwsgi-plugin-python3 python3 python3-venv)\n");
-    expect(app.steps[4]!.files[0]!.content).toMatch(/^virtualenv = \/srv\/webtier\/venvs\/[0-9a-f]{16}$/m);
+    expect(app.steps[4]!.files).toEqual([{ path: "/etc/webtier/requirements.txt", mode: "0644", content: "flask==3.0.3\n" }]);
+    expect(app.steps[1]!.script).toContain("readonly PACKAGES=(uwsgi uwsgi-plugin-python3 python3 nftables python3-venv)\n");
+    expect(app.steps[5]!.files[0]!.content).toMatch(/^virtualenv = \/srv\/webtier\/venvs\/[0-9a-f]{16}$/m);
   });
 });
 

@@ -11,8 +11,8 @@ export function renderRetireScript(role: Role): string {
   if (role === "app") {
     return [
       "set -u",
-      `systemctl disable --now ${REMOTE.uwsgiService} 2>/dev/null || true`,
-      `rm -f ${REMOTE.uwsgiUnit} ${REMOTE.uwsgiIni} ${REMOTE.appEnv}`,
+      `systemctl disable --now ${REMOTE.uwsgiService} ${REMOTE.firewallService} 2>/dev/null || true`,
+      `rm -f ${REMOTE.uwsgiUnit} ${REMOTE.uwsgiIni} ${REMOTE.appEnv} ${REMOTE.firewallUnit} ${REMOTE.appFirewall}`,
       "systemctl daemon-reload",
       common,
     ].join("; ");
