@@ -207,7 +207,8 @@ async function resolveSource(source: unknown): Promise<CopySource> {
   if (source instanceof pulumi.asset.FileArchive) {
     const dir = (await (source as any).path) as string;
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`lab executor copies directory archives only, not ${dir}`);
-    return { kind: "dir", path: path.resolve(dir) };
+    // The trailing "/" is meaningful: copy the directory's contents, not the directory.
+    return { kind: "dir", path: `${path.resolve(dir)}${dir.endsWith("/") ? "/" : ""}` };
   }
   throw new Error(`lab executor copies StringAsset and directory FileArchive sources only, not ${source?.constructor?.name ?? typeof source}`);
 }
