@@ -6,9 +6,10 @@ import type { RemoteHost } from "./host";
 // Bounded dialing: a host that never answers fails the deployment instead of hanging it.
 const DIAL_ERROR_LIMIT = 10;
 const PER_DIAL_TIMEOUT_SECONDS = 15;
-// A fresh instance may take minutes to boot: its first command keeps dialing (bounded by the
-// command's create timeout instead).
-export const FIRST_CONTACT_DIAL_LIMIT = -1;
+// A fresh instance may take minutes to boot: its first command dials longer. Still bounded: the
+// provider retries every failed dial, a host key mismatch included, so "unlimited" would turn a
+// wrong pinned key into a 30-minute hang. 60 dials with backoff cover several minutes of boot.
+export const FIRST_CONTACT_DIAL_LIMIT = 60;
 
 export interface SshAccess {
   /** OpenSSH private key text; always handled as a secret. */

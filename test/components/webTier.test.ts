@@ -152,7 +152,7 @@ describe("WebTier on existing hosts", () => {
     const prepare = unwrapSecrets(byName(mine(), "conn-conn-app-1-prepare").inputs.connection);
     expect(prepare).toEqual({
       host: "10.0.1.11", port: 22, user: "admin", privateKey: KEY, hostKey: "ssh-ed25519 AAAAapp1",
-      dialErrorLimit: -1, perDialTimeout: 15,
+      dialErrorLimit: 60, perDialTimeout: 15,
       proxy: { host: "203.0.113.10", port: 22, user: "admin", privateKey: KEY, hostKey: "ssh-ed25519 AAAAlb1", dialErrorLimit: 10, perDialTimeout: 15 },
     });
     const later = unwrapSecrets(byName(mine(), "conn-conn-app-1-uwsgi").inputs.connection);
