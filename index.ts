@@ -45,3 +45,4 @@ export const nginxAddresses = stack.nginxAddresses;
 export const appAddresses = stack.appAddresses;
 export const renderedFiles = stack.renderedFiles;
 export const stepOutputs = stack.stepOutputs;
+export const deployKey = stack.deployKey;

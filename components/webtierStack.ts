@@ -28,6 +28,8 @@ export class WebtierStack extends pulumi.ComponentResource {
   readonly appAddresses: pulumi.Output<string[]>;
   readonly renderedFiles: pulumi.Output<Record<string, Record<string, string>>>;
   readonly stepOutputs: pulumi.Output<Record<string, Record<string, string>>>;
+  /** AWS mode: the generated deploy key (secret), for `ssh -J admin@<nginx> admin@<app>`. */
+  readonly deployKey?: pulumi.Output<string>;
 
   constructor(name: string, args: WebtierStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webtier:index:WebtierStack", name, {}, opts);
@@ -41,35 +43,22 @@ export class WebtierStack extends pulumi.ComponentResource {
     if (aws) {
       if (hosts) throw new ConfigError(["aws (set) cannot be combined with hosts: webtier either creates the hosts or uses existing ones"]);
       if (aws.adminCidr === undefined) throw new ConfigError(["aws.adminCidr is required: the only network allowed to SSH to the nginx hosts"]);
-      let publicKey: pulumi.Input<string>;
-      if (args.sshPrivateKey === undefined) {
-        const key = new tls.PrivateKey(`${name}-deploy-key`, { algorithm: "ED25519" }, { parent: this });
-        privateKey = key.privateKeyOpenssh;
-        publicKey = key.publicKeyOpenssh;
-      } else {
+      if (args.sshPrivateKey !== undefined) {
         throw new ConfigError(["sshPrivateKey is only for existing hosts: on AWS webtier generates the deploy key"]);
       }
+      // Lives (encrypted) in the stack state only; exported as a secret for debugging over SSH.
+      const key = new tls.PrivateKey(`${name}-deploy-key`, { algorithm: "ED25519" }, { parent: this });
+      privateKey = key.privateKeyOpenssh;
+      this.deployKey = pulumi.secret(key.privateKeyOpenssh);
       const tiers = new AwsTiers(`${name}-aws`, {
+        ...aws,
         nginxCount: aws.nginxCount ?? 1,
         appCount: aws.appCount ?? 2,
-        ...(aws.nginxInstanceType === undefined ? {} : { nginxInstanceType: aws.nginxInstanceType }),
-        ...(aws.appInstanceType === undefined ? {} : { appInstanceType: aws.appInstanceType }),
-        ...(aws.ami === undefined ? {} : { ami: aws.ami }),
-        ...(aws.vpcId === undefined ? {} : { vpcId: aws.vpcId }),
-        ...(aws.publicSubnetIds === undefined ? {} : { publicSubnetIds: aws.publicSubnetIds }),
-        ...(aws.privateSubnetIds === undefined ? {} : { privateSubnetIds: aws.privateSubnetIds }),
-        ...(aws.vpcCidr === undefined ? {} : { vpcCidr: aws.vpcCidr }),
-        ...(aws.azCount === undefined ? {} : { azCount: aws.azCount }),
-        ...(aws.egress === undefined ? {} : { egress: aws.egress }),
-        ...(aws.rootVolumeSize === undefined ? {} : { rootVolumeSize: aws.rootVolumeSize }),
-        ...(aws.httpsPort === undefined ? {} : { httpsPort: aws.httpsPort }),
-        ...(aws.proxyPort === undefined ? {} : { proxyPort: aws.proxyPort }),
-        ...(aws.tags === undefined ? {} : { tags: aws.tags }),
-        ...(settings.clientCidrs === undefined ? {} : { httpCidrs: settings.clientCidrs }),
         adminCidr: aws.adminCidr,
+        httpCidrs: settings.clientCidrs,
         nginxPort: settings.nginx?.port ?? NGINX_DEFAULTS.port,
         uwsgiPort: settings.uwsgi?.socketPort ?? UWSGI_DEFAULTS.socketPort,
-        sshPublicKey: publicKey,
+        sshPublicKey: key.publicKeyOpenssh,
       }, { parent: this });
       nginxHosts = tiers.nginxHosts;
       appHosts = tiers.appHosts;

@@ -65,5 +65,7 @@ describe("the Pulumi program in AWS mode", () => {
     expect(connection.hostKey).toBe("ssh-ed25519 AAAAwebtier-aws-app-hostkeys-2");
     expect(connection.proxy).toMatchObject({ host: lbAddress, user: "admin", hostKey: "ssh-ed25519 AAAAwebtier-aws-lb-hostkeys-1" });
     expect(await valueOf(program.url)).toBe(`http://${lbAddress}/`);
+    expect(await valueOf(program.deployKey!)).toBe("-----BEGIN OPENSSH PRIVATE KEY-----\nwebtier-deploy-key\n");
+    expect(await pulumi.isSecret(program.deployKey!)).toBe(true);
   });
 });
