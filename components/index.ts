@@ -6,6 +6,8 @@ export * from "./stackConfig";
 export * from "./connection";
 export * from "./hostConfiguration";
 export * from "./stepFiles";
+export * from "./appTier";
+export * from "./nginxTier";
 export * from "./webTier";
 export * from "./webtierStack";
 export * from "./aws";

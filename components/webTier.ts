@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readAppSource, SAMPLE_APP_DIR } from "./appSource";
 import type { RemoteHost } from "./host";
-import { HostConfiguration } from "./hostConfiguration";
+import { AppTier } from "./appTier";
+import { NginxTier } from "./nginxTier";
 import {
   checkConfig,
   NGINX_DEFAULTS,
   planDeployment,
-  renderRetireScript,
   type DeploymentPlan,
   type HostEntry,
   type WebtierConfig,
@@ -78,56 +78,36 @@ export class WebTier extends pulumi.ComponentResource {
   constructor(name: string, args: WebTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webtier:index:WebTier", name, {}, opts);
     if (args.nginxHosts.length === 0) throw new ConfigError(["hosts.nginx ([]) must list at least one host"]);
-    const batchSize = args.rolloutBatchSize ?? 1;
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new ConfigError([`rollout.batchSize (${batchSize}) must be a positive integer`]);
-    }
     const app = readAppSource(args.appDir ?? SAMPLE_APP_DIR);
-    const release = app.releaseId;
 
     // Validate and fix the shape now; render for real once every address is known, in one apply.
-    const shape = plan(args, release);
+    const shape = plan(args, app.releaseId);
     const rendered = pulumi
       .all([addressesOf(args.nginxHosts), addressesOf(args.appHosts)])
-      .apply(([nginx, app]) => plan(args, release, { nginx, app }));
+      .apply(([nginx, apps]) => plan(args, app.releaseId, { nginx, app: apps }));
 
     const access = { privateKey: pulumi.secret(args.privateKey) };
-    const appAccess = args.bastion ? { ...access, bastion: args.bastion } : access;
     const envText = args.appEnvironment === undefined
       ? undefined
       : pulumi.output(args.appEnvironment).apply((env) =>
           Object.entries(env).map(([key, value]) => `${key}=${value}\n`).join(""));
 
-    const appConfigs: HostConfiguration[] = [];
-    args.appHosts.forEach((host, i) => {
-      const batchStart = Math.floor(i / batchSize) * batchSize;
-      const previousBatch = appConfigs.slice(Math.max(0, batchStart - batchSize), batchStart);
-      appConfigs.push(
-        new HostConfiguration(`${name}-${host.name}`, {
-          host,
-          access: appAccess,
-          shape: shape.app[i]!.steps,
-          plan: rendered.apply((p) => p.app[i]!),
-          app,
-          ...(envText === undefined ? {} : { appEnvironment: envText }),
-          after: previousBatch.map((c) => c.done),
-          retire: renderRetireScript("app"),
-        }, { parent: this }),
-      );
-    });
-
-    const nginxConfigs = args.nginxHosts.map(
-      (host, i) =>
-        new HostConfiguration(`${name}-${host.name}`, {
-          host,
-          access,
-          shape: shape.nginx[i]!.steps,
-          plan: rendered.apply((p) => p.nginx[i]!),
-          // nginx verifies through the app tier, so every app host is serving first.
-          after: appConfigs.map((c) => c.done),
-          retire: renderRetireScript("nginx"),
-        }, { parent: this }),
-    );
+    const appTier = new AppTier(name, {
+      hosts: args.appHosts,
+      access: args.bastion ? { ...access, bastion: args.bastion } : access,
+      shapes: shape.app.map((h) => h.steps),
+      plans: rendered.apply((p) => p.app),
+      app,
+      ...(envText === undefined ? {} : { appEnvironment: envText }),
+      batchSize: args.rolloutBatchSize ?? 1,
+    }, { parent: this });
+    const nginxTier = new NginxTier(name, {
+      hosts: args.nginxHosts,
+      access,
+      shapes: shape.nginx.map((h) => h.steps),
+      plans: rendered.apply((p) => p.nginx),
+      after: appTier.done,
+    }, { parent: this });
 
     this.nginxAddresses = pulumi.all(args.nginxHosts.map((h) => h.address));
     this.appAddresses = pulumi.all(args.appHosts.map((h) => h.privateAddress ?? h.address));
@@ -138,7 +118,7 @@ export class WebTier extends pulumi.ComponentResource {
         [...p.nginx, ...p.app].map((h) => [h.host.name, Object.fromEntries(h.steps.flatMap((s) => s.files.map((f) => [f.path, f.content])))]),
       ),
     );
-    const configs = [...nginxConfigs, ...appConfigs];
+    const configs = [...nginxTier.hosts, ...appTier.hosts];
     const hostNames = [...args.nginxHosts, ...args.appHosts].map((h) => h.name);
     this.stepOutputs = pulumi.all(Object.fromEntries(configs.map((c, i) => [hostNames[i]!, c.stepOutputs])));
     this.registerOutputs({

@@ -23,6 +23,8 @@ describe("the Pulumi program (index.ts) in existing-hosts mode with 100 app host
     expect(Object.fromEntries(types)).toEqual({
       "webtier:index:WebtierStack": 1,
       "webtier:index:WebTier": 1,
+      "webtier:index:AppTier": 1,
+      "webtier:index:NginxTier": 1,
       "webtier:index:HostConfiguration": 101,
       // per app host: 6 steps + app-environment + retire; nginx host: 4 steps + retire
       "command:remote:Command": 100 * 8 + 5,

@@ -30,7 +30,7 @@ async function deploy(name: string, args: Partial<import("../../components").Web
   const tier = new components.WebTier(name, { settings: { balancing: "least_conn" }, privateKey: KEY, ...args });
   await valueOf(tier.stepOutputs);
   await settled(resources);
-  return { tier, mine: () => resources.filter((r) => r.name.startsWith(`${name}-`)) };
+  return { tier, mine: () => resources.filter((r) => r.name === name || r.name.startsWith(`${name}-`)) };
 }
 
 const byName = (list: RecordedResource[], name: string) => {
@@ -47,10 +47,10 @@ describe("WebTier on existing hosts", () => {
     // for sysctl, firewall, app (the release) and uwsgi. Steps without files copy nothing.
     expect(count("command:remote:Command")).toBe(5 + 3 * 7);
     expect(count("command:remote:CopyToRemote")).toBe(2 + 3 * 4);
-    // Nothing else but one component per host: no AWS resource in existing-hosts mode.
-    expect(mine().filter((r) => !r.type.startsWith("command:remote:")).map((r) => r.type)).toEqual(
-      Array(4).fill("webtier:index:HostConfiguration"),
-    );
+    // Nothing else but the tier components and one per host: no AWS resource here.
+    expect(mine().filter((r) => !r.type.startsWith("command:remote:")).map((r) => r.type).sort()).toEqual([
+      "webtier:index:AppTier", ...Array(4).fill("webtier:index:HostConfiguration"), "webtier:index:NginxTier", "webtier:index:WebTier",
+    ]);
   });
 
   it("renders the upstream from exactly the app hosts' addresses and the uWSGI port", async () => {

@@ -286,6 +286,10 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
     state = (await labStatus())!;
     expect(state.hosts.map((h) => h.name)).toEqual(["lb-1", "app-1", "app-2"]);
     expect(Object.keys(await servedBy(state, url, 6)).sort()).toEqual(["app-1", "app-2"]);
+    // The nginx step ran with five different contents by now (the rejected one included); each
+    // success prunes the step's older stage directories.
+    expect(await onHost(state, "lb-1", "ls /var/lib/webtier/stage | sed 's/-[0-9a-f]*$//' | sort | uniq -c | awk '{print $2\"=\"$1}'"))
+      .toBe("nginx=1\npackages=1\nsysctl=1\n");
   }, 10 * MIN);
 
   it("`lab down` leaves no link, namespace, mount, process or deploy state behind", async () => {

@@ -21,14 +21,14 @@ for package in "\${PACKAGES[@]}"; do
 done
 if [ "\${#missing[@]}" -eq 0 ]; then
   echo "packages present: \${PACKAGES[*]}"
-  exit 0
+else
+  export DEBIAN_FRONTEND=noninteractive
+  apt_opts=(-q -o DPkg::Lock::Timeout=120 -o Acquire::http::Timeout=30 -o Acquire::Retries=3)
+  timeout 600 apt-get "\${apt_opts[@]}" update || fail "apt-get update failed"
+  timeout 1200 apt-get "\${apt_opts[@]}" install -y --no-install-recommends "\${missing[@]}" \\
+    || fail "apt-get install \${missing[*]} failed"
+  echo "installed: \${missing[*]}"
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt_opts=(-q -o DPkg::Lock::Timeout=120 -o Acquire::http::Timeout=30 -o Acquire::Retries=3)
-timeout 600 apt-get "\${apt_opts[@]}" update || fail "apt-get update failed"
-timeout 1200 apt-get "\${apt_opts[@]}" install -y --no-install-recommends "\${missing[@]}" \\
-  || fail "apt-get install \${missing[*]} failed"
-echo "installed: \${missing[*]}"
 `,
   });
 }
