@@ -264,6 +264,18 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
     expect(await onHost(state, "app-2", "sysctl -n net.core.somaxconn")).toBe("6000\n");
   }, 6 * MIN);
 
+  it("applies a changed listen backlog to the live uWSGI socket (a restart, not a reload)", async () => {
+    const file = writeStackFile(path.join(tmp, "Pulumi.listen.yaml"), { ...SETTINGS, uwsgi: { ...SETTINGS.uwsgi, listen: 5000 } });
+    const out = await webtier(["lab", "up", "--config", file]);
+    expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: "" });
+    for (const [host, address] of [["app-1", "10.77.1.101"], ["app-2", "10.77.1.102"], ["app-3", "10.77.1.103"]] as const) {
+      // ss prints a listening socket's backlog in the Send-Q column.
+      expect(await onHost(state, host, `ss -Hltn src ${address}:3031 | awk '{print $3}'`)).toBe("5000\n");
+      expect(await onHost(state, host, "sysctl -n net.core.somaxconn")).toBe("5000\n");
+    }
+    expect(Object.keys(await servedBy(state, url, 9)).sort()).toEqual(["app-1", "app-2", "app-3"]);
+  }, 5 * MIN);
+
   it("scales 3 → 4 → 2 app hosts, re-rendering the upstream exactly", async () => {
     const server = (n: number) => `    server 10.77.1.${100 + n}:3031 max_fails=3 fail_timeout=10s;`;
     const out = await webtier(["lab", "up", "--app-hosts", "4", "--config", stackFile]);

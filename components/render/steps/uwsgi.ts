@@ -42,8 +42,12 @@ for f in "$INI" "$UNIT"; do
 done
 previous_release="$(readlink "$CURRENT" 2>/dev/null || true)"
 
-ini_changed=false; unit_changed=false; release_changed=false; old_workers=()
+ini_changed=false; bind_changed=false; unit_changed=false; release_changed=false; old_workers=()
 if differs "$INI"; then ini_changed=true; fi
+# A graceful reload keeps the listening sockets it inherited (their backlog included) and the
+# privileges it dropped: changes to these take a restart.
+bind_options() { grep -E '^(socket|listen|freebind|stats|uid|gid) ' "$1" 2>/dev/null || true; }
+if [ "$(bind_options "$INI")" != "$(bind_options "$STAGE$INI")" ]; then bind_changed=true; fi
 if differs "$UNIT"; then unit_changed=true; fi
 if [ "$previous_release" != "$RELEASE_DIR" ]; then release_changed=true; fi
 
@@ -60,7 +64,8 @@ activate() {
   systemctl enable --quiet "$SERVICE"
   if ! systemctl is-active --quiet "$SERVICE"; then
     timeout 120 systemctl start "$SERVICE"
-  elif [ "$unit_changed" = true ]; then
+  elif [ "$unit_changed" = true ] || [ "$bind_changed" = true ]; then
+    # nginx retries the other app hosts meanwhile (uwsgi_next_upstream error).
     timeout 120 systemctl restart "$SERVICE"
   elif [ "$ini_changed" = true ]; then
     # Graceful reload: the master re-executes itself and re-reads the ini.
