@@ -44,7 +44,7 @@ export class AppTier extends pulumi.ComponentResource {
           app: args.app,
           ...(args.appEnvironment === undefined ? {} : { appEnvironment: args.appEnvironment }),
           after: previousBatch.map((c) => c.done),
-          retire: renderRetireScript("app"),
+          retire: renderRetireScript("app", host.name),
         }, { parent: this }),
       );
     });

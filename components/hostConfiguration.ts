@@ -48,14 +48,19 @@ export class HostConfiguration extends pulumi.ComponentResource {
       ...(host.instance ? { deletedWith: host.instance } : {}),
     });
 
-    let previous: pulumi.Input<pulumi.Resource>[] = args.after ?? [];
+    let previous: pulumi.Input<pulumi.Resource>[] = [];
+    // Steps after the app environment re-run when it changes (uWSGI must restart to read it).
+    let environment: pulumi.Input<string>[] = [];
     const outputs: Record<string, pulumi.Output<string>> = {};
     let last: remote.Command | undefined;
     args.shape.forEach((shape, index) => {
       const step = args.plan.apply((plan) => stepAt(plan, index, shape));
       const digest = step.apply(stepDigest);
       const stage = digest.apply((d) => `${REMOTE.stageRoot}/${shape.name}-${d.slice(0, 16)}`);
-      const triggers = [digest, identity];
+      const triggers = [digest, identity, ...environment];
+      // Provisioning runs on every host at once; the last step (the one that changes what is
+      // served) waits for `after`: the rolling order.
+      if (index === args.shape.length - 1) previous = [...previous, ...(args.after ?? [])];
 
       // One copy per step that has files: a directory laid out as the host sees it from the stage.
       const copies =
@@ -94,7 +99,9 @@ export class HostConfiguration extends pulumi.ComponentResource {
 
       // App secrets go in right before uWSGI is (re)started, which loads them.
       if (shape.name === "app" && args.appEnvironment !== undefined) {
-        previous = [this.appEnvironment(name, args, childOpts(previous), identity)];
+        const env = this.appEnvironment(name, args, childOpts(previous), identity);
+        previous = [env.command];
+        environment = [env.digest];
       }
     });
     if (!last) throw new Error(`host ${host.name} has no steps`);
@@ -116,28 +123,31 @@ export class HostConfiguration extends pulumi.ComponentResource {
     this.registerOutputs({ stepOutputs: this.stepOutputs });
   }
 
+  /** Writes the app's environment file from stdin; the uwsgi step restarts uWSGI to apply it. */
   private appEnvironment(
     name: string,
     args: HostConfigurationArgs,
     opts: pulumi.CustomResourceOptions,
     identity: pulumi.Input<string>,
-  ): remote.Command {
+  ): { command: remote.Command; digest: pulumi.Output<string> } {
     const env = pulumi.secret(args.appEnvironment!);
+    // A hash, not the value: triggers are stored in state and shown in diffs.
+    const digest = pulumi.secret(pulumi.output(env).apply((text) => sha256(text)));
     const install =
       `sh -c 'umask 077 && install -d -m 0755 /etc/webtier && cat > ${REMOTE.appEnv}.new && ` +
-      `mv ${REMOTE.appEnv}.new ${REMOTE.appEnv} && (systemctl try-restart ${REMOTE.uwsgiService} || true)'`;
-    return new remote.Command(
+      `mv ${REMOTE.appEnv}.new ${REMOTE.appEnv}'`;
+    const command = new remote.Command(
       `${name}-app-environment`,
       {
         connection: connectionFor(args.host, args.access),
         create: asRoot(args.host, install),
         stdin: env,
-        // A hash, not the value: the trigger is stored in state and shown in diffs.
-        triggers: [pulumi.secret(pulumi.output(env).apply((text) => sha256(text))), identity],
+        triggers: [digest, identity],
         addPreviousOutputInEnv: false,
       },
       opts,
     );
+    return { command, digest };
   }
 }
 

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { readAppSource, SAMPLE_APP_DIR } from "./appSource";
 import type { RemoteHost } from "./host";
@@ -6,6 +7,7 @@ import { NginxTier } from "./nginxTier";
 import {
   checkConfig,
   NGINX_DEFAULTS,
+  renderEnvironmentFile,
   planDeployment,
   type DeploymentPlan,
   type HostEntry,
@@ -22,7 +24,7 @@ export interface WebTierArgs {
   privateKey: pulumi.Input<string>;
   /** Jump host for app hosts that have no route from the deployer (usually an nginx host). */
   bastion?: RemoteHost;
-  /** Local application directory; default: `settings.app.source`, else the bundled sample app. */
+  /** Local application directory; default: `settings.app.source` (relative to the working directory), else the bundled sample app. */
   appDir?: string;
   /** Secret environment for the app (KEY=value), delivered through stdin. */
   appEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -41,6 +43,8 @@ function entriesFor(hosts: RemoteHost[], offset: number, address?: string[], pri
     privateAddress: privateAddress?.[i] ?? placeholderPrivate(offset + i),
     port: h.port,
     user: h.user,
+    // Only whether a key is pinned matters for validation; the key itself may not be known yet.
+    hostKey: h.hostKey === undefined ? undefined : "pinned",
     weight: h.weight,
     maxFails: h.maxFails,
     failTimeout: h.failTimeout,
@@ -78,7 +82,7 @@ export class WebTier extends pulumi.ComponentResource {
   constructor(name: string, args: WebTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webtier:index:WebTier", name, {}, opts);
     if (args.nginxHosts.length === 0) throw new ConfigError(["hosts.nginx ([]) must list at least one host"]);
-    const app = readAppSource(args.appDir ?? SAMPLE_APP_DIR);
+    const app = readAppSource(args.appDir ?? path.resolve(args.settings.app?.source ?? SAMPLE_APP_DIR));
 
     // Validate and fix the shape now; render for real once every address is known, in one apply.
     const shape = plan(args, app.releaseId);
@@ -87,10 +91,12 @@ export class WebTier extends pulumi.ComponentResource {
       .apply(([nginx, apps]) => plan(args, app.releaseId, { nginx, app: apps }));
 
     const access = { privateKey: pulumi.secret(args.privateKey) };
-    const envText = args.appEnvironment === undefined
-      ? undefined
-      : pulumi.output(args.appEnvironment).apply((env) =>
-          Object.entries(env).map(([key, value]) => `${key}=${value}\n`).join(""));
+    // Always written (empty without a configured environment), so removing a variable removes it.
+    const envText = pulumi.output(args.appEnvironment ?? {}).apply((env) => {
+      const rendered = renderEnvironmentFile(env as Record<string, string>);
+      if (rendered.errors.length > 0) throw new ConfigError(rendered.errors);
+      return rendered.text;
+    });
 
     const appTier = new AppTier(name, {
       hosts: args.appHosts,
@@ -98,7 +104,7 @@ export class WebTier extends pulumi.ComponentResource {
       shapes: shape.app.map((h) => h.steps),
       plans: rendered.apply((p) => p.app),
       app,
-      ...(envText === undefined ? {} : { appEnvironment: envText }),
+      appEnvironment: envText,
       batchSize: args.rolloutBatchSize ?? 1,
     }, { parent: this });
     const nginxTier = new NginxTier(name, {

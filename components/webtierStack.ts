@@ -4,7 +4,7 @@ import * as tls from "@pulumi/tls";
 import { SAMPLE_APP_DIR } from "./appSource";
 import { AwsTiers } from "./aws";
 import type { RemoteHost } from "./host";
-import { NGINX_DEFAULTS, UWSGI_DEFAULTS, type WebtierConfig } from "./render";
+import { NGINX_DEFAULTS, UWSGI_DEFAULTS, validateModes, type WebtierConfig } from "./render";
 import { ConfigError } from "./stackConfig";
 import { WebTier } from "./webTier";
 
@@ -33,6 +33,8 @@ export class WebtierStack extends pulumi.ComponentResource {
 
   constructor(name: string, args: WebtierStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webtier:index:WebtierStack", name, {}, opts);
+    const modeErrors = validateModes(args.config);
+    if (modeErrors.length > 0) throw new ConfigError(modeErrors);
     const { hosts, bastion, aws, rollout, ...settings } = args.config;
     const appDir = settings.app?.source === undefined ? SAMPLE_APP_DIR : path.resolve(args.baseDir, settings.app.source);
 
@@ -41,8 +43,6 @@ export class WebtierStack extends pulumi.ComponentResource {
     let jumpHost: RemoteHost | undefined;
     let privateKey: pulumi.Input<string>;
     if (aws) {
-      if (hosts) throw new ConfigError(["aws (set) cannot be combined with hosts: webtier either creates the hosts or uses existing ones"]);
-      if (aws.adminCidr === undefined) throw new ConfigError(["aws.adminCidr is required: the only network allowed to SSH to the nginx hosts"]);
       if (args.sshPrivateKey !== undefined) {
         throw new ConfigError(["sshPrivateKey is only for existing hosts: on AWS webtier generates the deploy key"]);
       }
@@ -54,7 +54,7 @@ export class WebtierStack extends pulumi.ComponentResource {
         ...aws,
         nginxCount: aws.nginxCount ?? 1,
         appCount: aws.appCount ?? 2,
-        adminCidr: aws.adminCidr,
+        adminCidr: aws.adminCidr!,
         httpCidrs: settings.clientCidrs,
         nginxPort: settings.nginx?.port ?? NGINX_DEFAULTS.port,
         uwsgiPort: settings.uwsgi?.socketPort ?? UWSGI_DEFAULTS.socketPort,
@@ -71,7 +71,6 @@ export class WebtierStack extends pulumi.ComponentResource {
       nginxHosts = hosts.nginx;
       appHosts = hosts.app;
       jumpHost = bastion === undefined ? undefined : nginxHosts.find((h) => h.name === bastion);
-      if (bastion !== undefined && !jumpHost) throw new ConfigError([`bastion (${bastion}) must name a host in hosts.nginx`]);
     }
 
     const tier = new WebTier(name, {

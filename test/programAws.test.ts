@@ -42,7 +42,7 @@ describe("the Pulumi program in AWS mode", () => {
     expect(count("aws:ec2/instance:Instance")).toBe(4);
     expect(count("aws:ec2/keyPair:KeyPair")).toBe(1);
     expect(count("webtier:index:HostConfiguration")).toBe(4);
-    expect(count("command:remote:Command")).toBe(5 + 3 * 7);
+    expect(count("command:remote:Command")).toBe(5 + 3 * 8);
   });
 
   it("renders the upstream from exactly the app instances' private IPs and the uWSGI port", async () => {

@@ -37,10 +37,16 @@ export function renderFirewallUnit(): string {
         name: "Unit",
         entries: [
           ["Description", "webtier: only the nginx tier may reach uWSGI"],
-          // Debian's nftables.service flushes the whole ruleset: load after it, before the app.
+          // Early-boot unit like Debian's nftables.service: with the default dependencies it would
+          // order after sysinit.target, which cloud-init's network units order before
+          // network-pre.target — a cycle systemd breaks by dropping one of the jobs.
+          ["DefaultDependencies", "no"],
+          // nftables.service flushes the whole ruleset: load after it, and again whenever it restarts.
           ["After", "nftables.service"],
-          ["Before", `network-pre.target ${REMOTE.uwsgiService}`],
+          ["PartOf", "nftables.service"],
+          ["Before", `network-pre.target ${REMOTE.uwsgiService} shutdown.target`],
           ["Wants", "network-pre.target"],
+          ["Conflicts", "shutdown.target"],
         ],
       },
       {
@@ -49,6 +55,8 @@ export function renderFirewallUnit(): string {
           ["Type", "oneshot"],
           ["RemainAfterExit", "yes"],
           ["ExecStart", `/usr/sbin/nft -f ${REMOTE.appFirewall}`],
+          // The file replaces the table atomically: a reload never leaves the port open.
+          ["ExecReload", `/usr/sbin/nft -f ${REMOTE.appFirewall}`],
           ["ExecStop", `/usr/sbin/nft delete table inet ${REMOTE.firewallTable}`],
         ],
       },

@@ -8,7 +8,7 @@ export * from "./paths";
 export { renderNginxConf, renderSiteConf, renderUpstreamConf, nginxGeneration, UPSTREAM_NAME } from "./nginx/conf";
 export { serializeNginx, type Directive } from "./nginx/directives";
 export { renderUwsgiIni } from "./uwsgi";
-export { renderUwsgiUnit, renderNginxLimits, renderSysctlConf, sysctlValues } from "./system";
+export { renderEnvironmentFile, renderUwsgiUnit, renderNginxLimits, renderSysctlConf, sysctlValues } from "./system";
 export { shellQuote } from "./steps/shell";
 export { renderRetireScript } from "./steps/retire";
 export { renderAppFirewall, renderFirewallUnit } from "./firewall";

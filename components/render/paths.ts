@@ -2,17 +2,22 @@
 
 export const REMOTE = {
   stageRoot: "/var/lib/webtier/stage",
+  /** Which stack host this machine currently is: retiring a former name must not touch it. */
+  hostMarker: "/var/lib/webtier/host",
   appRoot: "/srv/webtier",
   releases: "/srv/webtier/releases",
   currentRelease: "/srv/webtier/current",
   venvs: "/srv/webtier/venvs",
   uwsgiIni: "/etc/webtier/uwsgi.ini",
   appEnv: "/etc/webtier/app.env",
+  /** The environment the running uWSGI was started with: a changed app.env means a restart. */
+  appliedEnv: "/var/lib/webtier/app.env.applied",
   uwsgiUnit: "/etc/systemd/system/webtier-uwsgi.service",
   uwsgiService: "webtier-uwsgi.service",
   chainReloadTrigger: "/var/lib/webtier/uwsgi.chain-reload",
   uwsgiProbe: "/usr/local/lib/webtier/uwsgi-probe.py",
-  sysctl: "/etc/sysctl.d/60-webtier.conf",
+  // Sorts after Debian's 99-sysctl.conf (/etc/sysctl.conf): webtier's values win at boot.
+  sysctl: "/etc/sysctl.d/99-webtier.conf",
   appFirewall: "/etc/webtier/firewall.nft",
   firewallUnit: "/etc/systemd/system/webtier-firewall.service",
   firewallService: "webtier-firewall.service",

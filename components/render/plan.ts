@@ -83,7 +83,7 @@ function planAppHost(t: Tuning, host: Host, releaseId: string): HostPlan {
       ]),
       step(
         "app",
-        renderAppStep(host, { id: releaseId, ...(requirementsId ? { requirementsId } : {}), ...(t.aptProxy ? { aptProxy: t.aptProxy } : {}) }, t.uwsgi.uid),
+        renderAppStep(host, { id: releaseId, ...(requirementsId ? { requirementsId } : {}), ...(t.aptProxy ? { aptProxy: t.aptProxy } : {}) }, t.uwsgi.uid, t.uwsgi.gid),
         requirements ? [file("/etc/webtier/requirements.txt", requirements)] : [],
         releasePath,
       ),

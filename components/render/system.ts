@@ -12,8 +12,10 @@ export function renderUwsgiUnit(): string {
         name: "Unit",
         entries: [
           ["Description", "uWSGI application server (webtier)"],
-          ["After", "network-online.target"],
+          ["After", `network-online.target ${REMOTE.firewallService}`],
           ["Wants", "network-online.target"],
+          // Never serve without the firewall that keeps uWSGI to the nginx tier.
+          ["Requires", REMOTE.firewallService],
         ],
       },
       {
@@ -105,4 +107,20 @@ print(status)
 parts = status.split(" ")
 sys.exit(0 if len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < 500 else 1)
 `;
+}
+
+/**
+ * The app's environment as a systemd EnvironmentFile: values double-quoted with `\` and `"`
+ * escaped, so systemd passes them on byte for byte. Problems come back in the usual style.
+ */
+export function renderEnvironmentFile(env: Record<string, string>): { text: string; errors: string[] } {
+  const errors: string[] = [];
+  const lines = Object.keys(env).sort().map((key) => {
+    const value = String(env[key]);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) errors.push(`appEnvironment.${key} is not a valid environment variable name`);
+    // The value is secret: name the key and the rule only.
+    if (/[\n\r\0]/.test(value)) errors.push(`appEnvironment.${key} (secret) must not contain a newline or NUL`);
+    return `${key}="${value.replace(/[\\"]/g, (c) => `\\${c}`)}"\n`;
+  });
+  return { text: lines.join(""), errors };
 }

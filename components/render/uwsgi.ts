@@ -18,9 +18,9 @@ export function renderUwsgiIni(t: Tuning, host: Host, requirementsId?: string): 
     ["master", true],
     // uwsgi protocol on the private address only: it can load code, so it is never public.
     ["socket", `${host.privateAddress}:${u.socketPort}`],
-    // Accept queue; uWSGI refuses to start when it exceeds net.core.somaxconn.
     // Binds even when the address is not up yet (early boot); systemd would otherwise loop.
     ["freebind", true],
+    // Accept queue; uWSGI refuses to start when it exceeds net.core.somaxconn.
     ["listen", u.listen],
     ["workers", u.workers],
     ["threads", u.threads],

@@ -65,7 +65,7 @@ function withoutInvalidKeys(input: unknown): unknown {
   return copy;
 }
 
-function checkHosts(tuning: Tuning, errors: string[]): void {
+function checkHosts(tuning: Tuning, errors: string[], warnings: string[]): void {
   if (tuning.hosts.app.length === 0) errors.push("hosts.app ([]) must list at least one host");
   const names = new Map<string, string>();
   const addresses = new Map<string, string>();
@@ -76,6 +76,9 @@ function checkHosts(tuning: Tuning, errors: string[]): void {
   };
   for (const role of ["nginx", "app"] as const) {
     tuning.hosts[role].forEach((host: Host, i) => {
+      if (host.hostKey === undefined) {
+        warnings.push(`hosts.${role}[${i}].hostKey (unset): SSH to ${host.name} accepts any host key; pin it`);
+      }
       remember(names, host.name, `hosts.${role}[${i}].name`);
       remember(addresses, host.address, `hosts.${role}[${i}].address`);
       if (host.privateAddress !== host.address) {
@@ -100,6 +103,10 @@ function checkLimits(t: Tuning, errors: string[]): void {
     errors.push(
       `nginx.workerRlimitNofile (${nginx.workerRlimitNofile}) must be at least 2 × nginx.workerConnections (${2 * nginx.workerConnections}): each proxied request holds two connections`,
     );
+  }
+  // fs.nr_open (1048576 by default) caps every open-files limit: beyond it nginx fails to start.
+  if (nginx.workerRlimitNofile > 1048576) {
+    errors.push(`nginx.workerRlimitNofile (${nginx.workerRlimitNofile}) must not exceed 1048576 (the kernel's fs.nr_open)`);
   }
   if (uwsgi.cheaper !== undefined && uwsgi.cheaper >= uwsgi.workers) {
     errors.push(`uwsgi.cheaper (${uwsgi.cheaper}) must be below uwsgi.workers (${uwsgi.workers})`);
@@ -148,7 +155,9 @@ function sameSlash24(cidrs: string[]): boolean {
   return prefixes.size === 1;
 }
 
-function checkModes(config: WebtierConfig, errors: string[]): void {
+/** Rules about where the hosts come from (AWS or existing), checkable before any host exists. */
+export function validateModes(config: WebtierConfig): string[] {
+  const errors: string[] = [];
   if (config.aws && config.hosts) {
     errors.push("aws (set) cannot be combined with hosts: webtier either creates the hosts or uses existing ones");
   }
@@ -156,27 +165,30 @@ function checkModes(config: WebtierConfig, errors: string[]): void {
   if (bastion !== undefined && !(config.hosts?.nginx ?? []).some((h) => h.name === bastion)) {
     errors.push(`bastion (${bastion}) must name a host in hosts.nginx`);
   }
+  if (config.aws && config.aws.adminCidr === undefined) {
+    errors.push("aws.adminCidr (unset) is required: the only network allowed to SSH to the nginx hosts");
+  }
   if (config.aws?.egress === "proxy" && config.aptProxy === undefined) {
     errors.push("aws.egress (proxy) requires aptProxy: app hosts without NAT install packages through it");
   }
   if (config.aws?.adminCidr === "0.0.0.0/0") {
     errors.push("aws.adminCidr (0.0.0.0/0) must not open SSH to the whole internet");
   }
+  return errors;
 }
 
 /** Cross-key rules on a resolved tuning. */
 export function validateTuning(tuning: Tuning): Findings {
   const errors: string[] = [];
   const warnings: string[] = [];
-  checkHosts(tuning, errors);
+  checkHosts(tuning, errors, warnings);
   checkLimits(tuning, errors);
   checkUpstream(tuning, errors, warnings);
   return { errors, warnings };
 }
 
 function validateConfig(config: WebtierConfig, tuning = resolveTuning(config)): Findings {
-  const modes: string[] = [];
-  checkModes(config, modes);
+  const modes = validateModes(config);
   const findings = validateTuning(tuning);
   return { errors: [...modes, ...findings.errors], warnings: findings.warnings };
 }

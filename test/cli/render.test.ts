@@ -34,21 +34,25 @@ describe("webtier render", () => {
   it("writes every host's files at their absolute paths and the steps in order", () => {
     const out = path.join(work, "out");
     const result = webtier("render", stackFile("Pulumi.dev.yaml", exampleConfig()), "--out", out);
-    expect(result.stderr).toBe("");
+    expect(result.stderr).toBe(
+      ["lb-1", "app-1", "app-2"]
+        .map((h, i) => `warning: hosts.${i === 0 ? "nginx[0]" : `app[${i - 1}]`}.hostKey (unset): SSH to ${h} accepts any host key; pin it\n`)
+        .join(""),
+    );
     expect(result.status).toBe(0);
     expect(result.stdout).toBe("lb-1: 5 files, 4 steps\napp-1: 6 files, 6 steps\napp-2: 6 files, 6 steps\n");
     const app = listTree(path.join(out, "app-1"));
     const release = app.find((f) => f.startsWith("srv/webtier/releases/"))!.split("/")[3];
     expect(app).toEqual([
       ".steps/10-prepare.sh", ".steps/20-packages.sh", ".steps/30-sysctl.sh", ".steps/35-firewall.sh", ".steps/40-app.sh",
-      ".steps/50-uwsgi.sh", "etc/sysctl.d/60-webtier.conf", "etc/systemd/system/webtier-firewall.service",
+      ".steps/50-uwsgi.sh", "etc/sysctl.d/99-webtier.conf", "etc/systemd/system/webtier-firewall.service",
       "etc/systemd/system/webtier-uwsgi.service", "etc/webtier/firewall.nft", "etc/webtier/uwsgi.ini",
       `srv/webtier/releases/${release}/wsgi.py`, "usr/local/lib/webtier/uwsgi-probe.py",
     ]);
     expect(listTree(path.join(out, "lb-1"))).toEqual([
       ".steps/10-prepare.sh", ".steps/20-packages.sh", ".steps/30-sysctl.sh", ".steps/50-nginx.sh",
       "etc/nginx/nginx.conf", "etc/nginx/webtier/site.conf", "etc/nginx/webtier/upstream.conf",
-      "etc/sysctl.d/60-webtier.conf", "etc/systemd/system/nginx.service.d/webtier-limits.conf",
+      "etc/sysctl.d/99-webtier.conf", "etc/systemd/system/nginx.service.d/webtier-limits.conf",
     ]);
     expect(fs.readFileSync(path.join(out, "lb-1/etc/nginx/webtier/upstream.conf"), "utf8")).toContain(
       "    server 10.0.1.11:3031 weight=2 max_fails=3 fail_timeout=10s;\n    server 10.0.1.12:3031 max_fails=3 fail_timeout=10s backup;\n",

@@ -43,9 +43,10 @@ describe("WebTier on existing hosts", () => {
   it("creates exactly the copies and commands of the plan", async () => {
     const { mine } = await deploy("count", { ...hosts("", 3), bastion: { name: "lb-1", address: "203.0.113.10", user: "admin" } });
     const count = (type: string) => mine().filter((r) => r.type === type).length;
-    // nginx host: 4 steps + retire, files for sysctl and nginx; app host: 6 steps + retire, files
-    // for sysctl, firewall, app (the release) and uwsgi. Steps without files copy nothing.
-    expect(count("command:remote:Command")).toBe(5 + 3 * 7);
+    // nginx host: 4 steps + retire, files for sysctl and nginx; app host: 6 steps + the app
+    // environment + retire, files for sysctl, firewall, app (the release) and uwsgi. Steps without
+    // files copy nothing.
+    expect(count("command:remote:Command")).toBe(5 + 3 * 8);
     expect(count("command:remote:CopyToRemote")).toBe(2 + 3 * 4);
     // Nothing else but the tier components and one per host: no AWS resource here.
     expect(mine().filter((r) => !r.type.startsWith("command:remote:")).map((r) => r.type).sort()).toEqual([
@@ -90,9 +91,13 @@ describe("WebTier on existing hosts", () => {
       expect(copy.started).toBeGreaterThan(step(host, "app").finished);
       expect(step(host, "uwsgi").started).toBeGreaterThan(copy.finished);
     }
-    expect(step("app-2", "prepare").started).toBeGreaterThan(step("app-1", "uwsgi").finished);
-    expect(step("app-3", "prepare").started).toBeGreaterThan(step("app-2", "uwsgi").finished);
-    expect(step("lb-1", "prepare").started).toBeGreaterThan(step("app-3", "uwsgi").finished);
+    // Rolling: the step that changes what a host serves waits for the previous host's.
+    expect(step("app-2", "uwsgi").started).toBeGreaterThan(step("app-1", "uwsgi").finished);
+    expect(step("app-3", "uwsgi").started).toBeGreaterThan(step("app-2", "uwsgi").finished);
+    expect(step("lb-1", "nginx").started).toBeGreaterThan(step("app-3", "uwsgi").finished);
+    // Provisioning (packages, kernel, firewall, release) runs on every host at once.
+    expect(step("app-3", "prepare").started).toBeLessThan(step("app-1", "uwsgi").finished);
+    expect(step("lb-1", "prepare").started).toBeLessThan(step("app-1", "uwsgi").finished);
   });
 
   it("rolls out in batches of the configured size", async () => {
@@ -100,10 +105,10 @@ describe("WebTier on existing hosts", () => {
     const list = mine();
     const step = (host: string, s: string) => byName(list, `batch-batch-${host}-${s}`);
     const firstBatchDone = Math.max(step("app-1", "uwsgi").finished, step("app-2", "uwsgi").finished);
-    expect(step("app-3", "prepare").started).toBeGreaterThan(firstBatchDone);
-    expect(step("app-4", "prepare").started).toBeGreaterThan(firstBatchDone);
+    expect(step("app-3", "uwsgi").started).toBeGreaterThan(firstBatchDone);
+    expect(step("app-4", "uwsgi").started).toBeGreaterThan(firstBatchDone);
     // Hosts in one batch do not wait for each other.
-    expect(step("app-2", "prepare").started).toBeLessThan(step("app-1", "uwsgi").finished);
+    expect(step("app-2", "uwsgi").started).toBeLessThan(step("app-1", "uwsgi").finished);
   });
 
   it("sends scripts on stdin and keeps every secret out of command strings", async () => {
@@ -123,7 +128,14 @@ describe("WebTier on existing hosts", () => {
     expect(uwsgi.inputs.stdin).toContain('# webtier step "uwsgi" for host sec-app-1.');
     const env = byName(commands, "sec-sec-app-1-app-environment");
     expect(isSecret(env.inputs.stdin)).toBe(true);
-    expect(unwrapSecrets(env.inputs.stdin)).toBe("DJANGO_SECRET_KEY=s3cr3t-value\n");
+    expect(unwrapSecrets(env.inputs.stdin)).toBe('DJANGO_SECRET_KEY="s3cr3t-value"\n');
+    // uWSGI reads the environment when it starts: its step re-runs (and restarts) when it changes.
+    // The environment's hash makes the whole trigger list secret in state.
+    expect(isSecret(uwsgi.inputs.triggers)).toBe(true);
+    const uwsgiTriggers = unwrapSecrets(uwsgi.inputs.triggers);
+    expect(uwsgiTriggers).toHaveLength(3);
+    expect(uwsgiTriggers[2]).toBe(unwrapSecrets(env.inputs.triggers)[0]);
+    expect(uwsgiTriggers[2]).toMatch(/^[0-9a-f]{64}$/);
     expect(env.started).toBeGreaterThan(byName(commands, "sec-sec-app-1-app").finished);
     expect(uwsgi.started).toBeGreaterThan(env.finished);
   });
@@ -173,7 +185,7 @@ describe("WebTier on existing hosts", () => {
     const base = await triggersOf("ta", hosts("", 2));
     const again = await triggersOf("tb", hosts("", 2));
     expect(again).toEqual(base);
-    expect(Object.keys(base)).toHaveLength(2 * 11 + 7);
+    expect(Object.keys(base)).toHaveLength(2 * 12 + 7);
 
     // A new app host: every nginx step whose content names the upstream changes, nothing else.
     const grown = await triggersOf("tc", hosts("", 3));
@@ -185,7 +197,7 @@ describe("WebTier on existing hosts", () => {
     replaced.appHosts[1]!.identity = pulumi.output("i-replacement");
     const moved = await triggersOf("td", replaced);
     expect(Object.keys(base).filter((k) => moved[k] !== base[k]).every((k) => k.startsWith("app-2-"))).toBe(true);
-    expect(Object.keys(base).filter((k) => moved[k] !== base[k])).toHaveLength(11);
+    expect(Object.keys(base).filter((k) => moved[k] !== base[k])).toHaveLength(12);
   });
 
   it("sets deletedWith to the instance so destroy never dials a deleted host", async () => {
@@ -206,7 +218,7 @@ describe("WebTier on existing hosts", () => {
     await settled(resources);
     const appSteps = [...deletedWith].filter(([name]) => name.startsWith("dw-dw-app-1-"));
     expect(appSteps.map(([name]) => name).sort()).toEqual([
-      "dw-dw-app-1-app", "dw-dw-app-1-app-files", "dw-dw-app-1-firewall", "dw-dw-app-1-firewall-files",
+      "dw-dw-app-1-app", "dw-dw-app-1-app-environment", "dw-dw-app-1-app-files", "dw-dw-app-1-firewall", "dw-dw-app-1-firewall-files",
       "dw-dw-app-1-packages", "dw-dw-app-1-prepare", "dw-dw-app-1-retire", "dw-dw-app-1-sysctl",
       "dw-dw-app-1-sysctl-files", "dw-dw-app-1-uwsgi", "dw-dw-app-1-uwsgi-files",
     ].sort());

@@ -110,8 +110,8 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
     expect(r.stdout.split("\n").map((l) => l.split(":")[0])).toEqual(["lb-1", "app-1", "app-2", "app-3", ""]);
     // Every file render writes for a host (whatever the plan's steps are) must be on it, byte for byte.
     const must = {
-      nginx: ["/etc/apt/apt.conf.d/80webtier-proxy", "/etc/nginx/nginx.conf", "/etc/nginx/webtier/site.conf", "/etc/nginx/webtier/upstream.conf", "/etc/sysctl.d/60-webtier.conf", "/etc/systemd/system/nginx.service.d/webtier-limits.conf"],
-      app: ["/etc/apt/apt.conf.d/80webtier-proxy", "/etc/sysctl.d/60-webtier.conf", "/etc/systemd/system/webtier-uwsgi.service", "/etc/webtier/uwsgi.ini", "/usr/local/lib/webtier/uwsgi-probe.py"],
+      nginx: ["/etc/apt/apt.conf.d/80webtier-proxy", "/etc/nginx/nginx.conf", "/etc/nginx/webtier/site.conf", "/etc/nginx/webtier/upstream.conf", "/etc/sysctl.d/99-webtier.conf", "/etc/systemd/system/nginx.service.d/webtier-limits.conf"],
+      app: ["/etc/apt/apt.conf.d/80webtier-proxy", "/etc/sysctl.d/99-webtier.conf", "/etc/systemd/system/webtier-uwsgi.service", "/etc/webtier/uwsgi.ini", "/usr/local/lib/webtier/uwsgi-probe.py"],
     };
     for (const host of ["lb-1", "app-1", "app-2", "app-3"]) {
       const files = listFiles(path.join(out, host)).filter((f) => !f.startsWith(".steps/")).map((f) => `/${f}`);
@@ -138,7 +138,7 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
       const got = Object.fromEntries(out.trim().split("\n").map((l) => l.split("=") as [string, string]));
       expect({ host, got }).toEqual({ host, got: want });
       // Persisted for the next boot, not only applied.
-      expect(await onHost(state, host, "cat /etc/sysctl.d/60-webtier.conf")).toContain(`net.core.somaxconn = ${want["net.core.somaxconn"]}\n`);
+      expect(await onHost(state, host, "cat /etc/sysctl.d/99-webtier.conf")).toContain(`net.core.somaxconn = ${want["net.core.somaxconn"]}\n`);
     }
   }, 2 * MIN);
 
@@ -174,7 +174,7 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
 
   it("re-deploys the same config without a single remote command, files untouched", async () => {
     const hosts = ["lb-1", "app-1", "app-2", "app-3"];
-    const watched = (h: string) => (h === "lb-1" ? [...NGINX_LIVE, "/etc/sysctl.d/60-webtier.conf"] : ["/etc/webtier/uwsgi.ini", "/etc/systemd/system/webtier-uwsgi.service", "/etc/sysctl.d/60-webtier.conf"]);
+    const watched = (h: string) => (h === "lb-1" ? [...NGINX_LIVE, "/etc/sysctl.d/99-webtier.conf"] : ["/etc/webtier/uwsgi.ini", "/etc/systemd/system/webtier-uwsgi.service", "/etc/sysctl.d/99-webtier.conf"]);
     const stamp = (h: string) => onHost(state, h, `stat -c '%n %Y.%y' ${watched(h).join(" ")}; sha256sum ${watched(h).join(" ")}`);
     const before = await Promise.all(hosts.map(stamp));
     await sleep(1100); // the logins above fall before the (whole-second) window opens

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planDeployment, renderUwsgiIni, renderSysctlConf, renderUwsgiUnit, renderNginxLimits } from "../../components/render";
+import { planDeployment, renderEnvironmentFile, renderUwsgiIni, renderSysctlConf, renderUwsgiUnit, renderNginxLimits } from "../../components/render";
 import { exampleConfig, tuningOf, withHosts } from "../support/fixtures";
 
 describe("planDeployment", () => {
@@ -19,7 +19,7 @@ describe("planDeployment", () => {
     expect(filesOf(plan.app[0]!.steps)).toEqual({
       prepare: [],
       packages: [],
-      sysctl: ["/etc/sysctl.d/60-webtier.conf 0644"],
+      sysctl: ["/etc/sysctl.d/99-webtier.conf 0644"],
       firewall: ["/etc/webtier/firewall.nft 0644", "/etc/systemd/system/webtier-firewall.service 0644"],
       app: [],
       uwsgi: [
@@ -32,7 +32,7 @@ describe("planDeployment", () => {
     expect(filesOf(plan.nginx[0]!.steps)).toEqual({
       prepare: [],
       packages: [],
-      sysctl: ["/etc/sysctl.d/60-webtier.conf 0644"],
+      sysctl: ["/etc/sysctl.d/99-webtier.conf 0644"],
       nginx: [
         "/etc/nginx/nginx.conf 0644",
         "/etc/nginx/webtier/upstream.conf 0644",
@@ -102,5 +102,21 @@ describe("host files", () => {
       "# Rendered by webtier. Local edits are replaced on the next deployment.\n# Matches worker_rlimit_nofile in nginx.conf.\n[Service]\nLimitNOFILE=17408\n",
     );
     expect(renderUwsgiUnit()).toContain("[Service]\nType=notify\nNotifyAccess=all\nExecStart=/usr/bin/uwsgi --ini /etc/webtier/uwsgi.ini\n");
+  });
+});
+
+describe("renderEnvironmentFile", () => {
+  it("quotes every value so systemd passes it on byte for byte", () => {
+    expect(renderEnvironmentFile({ B: 'say "hi" \\o/', A: "plain" })).toEqual({
+      text: 'A="plain"\nB="say \\"hi\\" \\\\o/"\n',
+      errors: [],
+    });
+  });
+
+  it("names the key and the rule without echoing a secret value", () => {
+    expect(renderEnvironmentFile({ "1BAD": "x", TOKEN: "line1\nline2" }).errors).toEqual([
+      "appEnvironment.1BAD is not a valid environment variable name",
+      "appEnvironment.TOKEN (secret) must not contain a newline or NUL",
+    ]);
   });
 });

@@ -14,7 +14,7 @@ export interface AppRelease {
  * Installs the application release and its virtualenv next to the running one. Activation (the
  * `current` link) belongs to the uwsgi step, which can roll it back together with the config.
  */
-export function renderAppStep(host: Host, release: AppRelease, uid: string): string {
+export function renderAppStep(host: Host, release: AppRelease, uid: string, gid: string): string {
   return renderScript({
     step: "app",
     host: host.name,
@@ -26,11 +26,13 @@ export function renderAppStep(host: Host, release: AppRelease, uid: string): str
       ["REQUIREMENTS_ID", release.requirementsId ?? ""],
       ["PIP_PROXY", release.aptProxy ?? ""],
       ["APP_USER", uid],
+      ["APP_GROUP", gid],
       ["KEEP_RELEASES", 5],
     ],
     body: `
+getent group "$APP_GROUP" >/dev/null || groupadd --system "$APP_GROUP"
 if ! id -u "$APP_USER" >/dev/null 2>&1; then
-  useradd --system --user-group --home-dir "$(dirname "$RELEASES")" --no-create-home \\
+  useradd --system --gid "$APP_GROUP" --home-dir "$(dirname "$RELEASES")" --no-create-home \\
     --shell /usr/sbin/nologin "$APP_USER"
 fi
 install -d -m 0755 "$RELEASES" "$VENVS"

@@ -24,8 +24,8 @@ install_file "$RULES" 0644
 install_file "$UNIT" 0644
 if [ "$unit_changed" = true ]; then systemctl daemon-reload; fi
 systemctl enable --quiet "$SERVICE"
-# A oneshot that remains active: restart loads the current rules file.
-timeout 30 systemctl restart "$SERVICE" || fail "loading $RULES failed: $(journalctl -u "$SERVICE" -n 5 --no-pager 2>&1)"
+# Reload swaps the table atomically; a first start loads it.
+timeout 30 systemctl reload-or-restart "$SERVICE" || fail "loading $RULES failed: $(journalctl -u "$SERVICE" -n 5 --no-pager 2>&1)"
 loaded="$(nft list table inet "$TABLE" 2>&1)" || fail "table inet $TABLE is not loaded: $loaded"
 grep -q "tcp dport $PORT ip saddr" <<<"$loaded" || fail "table inet $TABLE does not guard port $PORT"
 echo "loaded: $(grep "tcp dport $PORT ip saddr" <<<"$loaded" | sed 's/^[[:space:]]*//')"

@@ -52,6 +52,9 @@ fi
 for f in "\${FILES[@]}"; do install_file "$f" 0644; done
 install_file "$LIMITS" 0644
 
+was_active=false
+if systemctl is-active --quiet nginx; then was_active=true; fi
+
 activate() {
   timeout 30 nginx -t -q || return 1
   if [ "$limits_changed" = true ]; then systemctl daemon-reload; fi
@@ -93,7 +96,14 @@ rollback() {
     if [ -f "$backup$f" ]; then cp -p "$backup$f" "$f"; else rm -f "$f"; fi
   done
   systemctl daemon-reload
-  if systemctl is-active --quiet nginx; then timeout 60 systemctl reload nginx || true; fi
+  # A failed start or restart (limits, a busy port) leaves nginx stopped: bring back what served.
+  if [ "$was_active" = true ]; then
+    if [ "$limits_changed" = true ] || ! systemctl is-active --quiet nginx; then
+      timeout 60 systemctl restart nginx || true
+    else
+      timeout 60 systemctl reload nginx || true
+    fi
+  fi
 }
 
 if ! errors="$(activate 2>&1 && verify 2>&1)"; then

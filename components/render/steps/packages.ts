@@ -9,11 +9,14 @@ export function renderPackagesStep(host: Host, packages: string[], aptProxy: boo
     host: host.name,
     vars: [
       ["PACKAGES", packages],
-      ["APT_PROXY_FILE", aptProxy ? REMOTE.aptProxy : ""],
+      ["APT_PROXY_FILE", REMOTE.aptProxy],
+      ["APT_PROXY", String(aptProxy)],
     ],
     body: `
-if [ -n "$APT_PROXY_FILE" ]; then
+if [ "$APT_PROXY" = true ]; then
   install_file "$APT_PROXY_FILE" 0644
+else
+  rm -f "$APT_PROXY_FILE"
 fi
 missing=()
 for package in "\${PACKAGES[@]}"; do

@@ -1,3 +1,4 @@
+import { REMOTE } from "../paths";
 import type { Host } from "../tuning";
 import { renderScript } from "./shell";
 
@@ -9,7 +10,10 @@ export function renderPrepareStep(host: Host): string {
   return renderScript({
     step: "prepare",
     host: host.name,
-    vars: [["OWNER", host.user]],
+    vars: [
+      ["OWNER", host.user],
+      ["MARKER", REMOTE.hostMarker],
+    ],
     body: `
 if command -v cloud-init >/dev/null 2>&1; then
   # Exit status 2 means "done, with recoverable errors": the host is usable.
@@ -19,6 +23,7 @@ if command -v cloud-init >/dev/null 2>&1; then
 fi
 install -d -m 0755 "$(dirname "$STAGE_ROOT")"
 install -d -m 0700 -o "$OWNER" -g "$(id -gn "$OWNER")" "$STAGE_ROOT"
+printf '%s\n' "$HOST_NAME" > "$MARKER"
 # Each step prunes its own older stage directories; this catches those of steps that are gone.
 find "$STAGE_ROOT" -mindepth 1 -maxdepth 1 -type d -mtime +7 -exec rm -rf {} +
 echo "ready: $(uname -n)"

@@ -21,6 +21,9 @@ export function renderUwsgiStep(t: Tuning, host: Host, releaseId: string): strin
       ["SOCKET", `${host.privateAddress}:${t.uwsgi.socketPort}`],
       ["PROBE_PATH", "/"],
       ["PROBE_SECONDS", 60],
+      ["APP_ENV", REMOTE.appEnv],
+      ["APPLIED_ENV", REMOTE.appliedEnv],
+      ["LAZY_APPS", String(t.uwsgi.lazyApps)],
     ],
     body: `
 [ -d "$RELEASE_DIR" ] || fail "release $RELEASE_DIR is not installed"
@@ -42,7 +45,8 @@ for f in "$INI" "$UNIT"; do
 done
 previous_release="$(readlink "$CURRENT" 2>/dev/null || true)"
 
-ini_changed=false; bind_changed=false; unit_changed=false; release_changed=false; old_workers=()
+ini_changed=false; bind_changed=false; unit_changed=false; release_changed=false; env_changed=false
+old_workers=()
 if differs "$INI"; then ini_changed=true; fi
 # A graceful reload keeps the listening sockets it inherited (their backlog included) and the
 # privileges it dropped: changes to these take a restart.
@@ -50,6 +54,10 @@ bind_options() { grep -E '^(socket|listen|freebind|stats|uid|gid) ' "$1" 2>/dev/
 if [ "$(bind_options "$INI")" != "$(bind_options "$STAGE$INI")" ]; then bind_changed=true; fi
 if differs "$UNIT"; then unit_changed=true; fi
 if [ "$previous_release" != "$RELEASE_DIR" ]; then release_changed=true; fi
+# The environment file is written by its own command; uWSGI reads it only when it starts.
+if [ -f "$APP_ENV" ] || [ -f "$APPLIED_ENV" ]; then
+  if ! cmp -s "$APP_ENV" "$APPLIED_ENV"; then env_changed=true; fi
+fi
 
 install_file "$PROBE" 0755
 install_file "$INI" 0644
@@ -64,11 +72,13 @@ activate() {
   systemctl enable --quiet "$SERVICE"
   if ! systemctl is-active --quiet "$SERVICE"; then
     timeout 120 systemctl start "$SERVICE"
-  elif [ "$unit_changed" = true ] || [ "$bind_changed" = true ]; then
+  elif [ "$unit_changed" = true ] || [ "$bind_changed" = true ] || [ "$env_changed" = true ]; then
     # nginx retries the other app hosts meanwhile (uwsgi_next_upstream error).
     timeout 120 systemctl restart "$SERVICE"
-  elif [ "$ini_changed" = true ]; then
-    # Graceful reload: the master re-executes itself and re-reads the ini.
+  elif [ "$ini_changed" = true ] || { [ "$release_changed" = true ] && [ "$LAZY_APPS" != true ]; }; then
+    # Graceful reload: the master re-executes itself and re-reads the ini (without lazy-apps the
+    # workers fork from the master's copy of the app, so a chain reload would keep old code).
+    mapfile -t old_workers < <(pgrep -P "$(systemctl show -p MainPID --value "$SERVICE")" || true)
     timeout 120 systemctl reload "$SERVICE"
   elif [ "$release_changed" = true ]; then
     # Chain reload: one worker at a time moves to the new release (lazy-apps). It completes after
@@ -110,6 +120,7 @@ rollback() {
     if [ -f "$backup/$(basename "$f")" ]; then cp -p "$backup/$(basename "$f")" "$f"; else rm -f "$f"; fi
   done
   if [ -n "$previous_release" ]; then ln -sfn "$previous_release" "$CURRENT"; fi
+  if [ -f "$APPLIED_ENV" ]; then cp -p "$APPLIED_ENV" "$APP_ENV"; else rm -f "$APP_ENV"; fi
   systemctl daemon-reload
   if [ -f "$INI" ]; then timeout 120 systemctl restart "$SERVICE" || true; else systemctl stop "$SERVICE" || true; fi
 }
@@ -120,7 +131,8 @@ if ! activate || ! healthy; then
   fail "uWSGI is not healthy on $SOCKET; previous configuration restored. Recent log:
 $log"
 fi
-echo "uwsgi serving $RELEASE_DIR on $SOCKET (ini changed: $ini_changed, release changed: $release_changed)"
+if [ -f "$APP_ENV" ]; then install -m 0600 "$APP_ENV" "$APPLIED_ENV"; else rm -f "$APPLIED_ENV"; fi
+echo "uwsgi serving $RELEASE_DIR on $SOCKET (ini changed: $ini_changed, release changed: $release_changed, environment changed: $env_changed)"
 `,
   });
 }
