@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 
 /**
  * Real-binary checks never skip: a missing tool fails the test with the way to install it
@@ -16,8 +16,4 @@ export function requireBinary(name: string): string {
 export function run(cmd: string, args: string[], options: { cwd?: string } = {}): { status: number; stdout: string; stderr: string } {
   const result = spawnSync(cmd, args, { encoding: "utf8", cwd: options.cwd, timeout: 60_000 });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
-
-export function sh(command: string): string {
-  return execFileSync("bash", ["-c", command], { encoding: "utf8" });
 }
