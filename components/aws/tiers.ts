@@ -1,39 +1,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { RemoteHost } from "../host";
-import type { Egress } from "./defaults";
 import { AwsInstances, checkInstances } from "./instances";
-import { AwsNetwork } from "./network";
-import { AwsSecurityGroups, checkSecurityGroups } from "./securityGroups";
+import { AwsNetwork, type AwsNetworkArgs } from "./network";
+import { AwsSecurityGroups, checkSecurityGroups, type AwsSecurityGroupsArgs } from "./securityGroups";
 import { resourceTags, type Tags } from "./tags";
 import { assertValid, checkNetwork, checkSshPublicKey } from "./validate";
 
-export interface AwsTiersArgs {
+/** The network and security-group settings, plus the instances of both tiers. */
+export interface AwsTiersArgs
+  extends Omit<AwsNetworkArgs, "tags">,
+    Omit<AwsSecurityGroupsArgs, "vpcId" | "tags"> {
   nginxCount: number;
   appCount: number;
   nginxInstanceType?: string;
   appInstanceType?: string;
   /** Both tiers' image. Default: newest Debian 12 per architecture, then kept (see instances.ts). */
   ami?: pulumi.Input<string>;
-
-  /** Bring your own network (all three), or leave unset to create a VPC. */
-  vpcId?: pulumi.Input<string>;
-  publicSubnetIds?: pulumi.Input<string>[];
-  privateSubnetIds?: pulumi.Input<string>[];
-  vpcCidr?: string;
-  azCount?: number;
-  /** Created VPC only: "nat" = one NAT gateway; "proxy" = none, app hosts use an HTTP apt proxy. */
-  egress?: Egress;
-
-  /** Required; the only network allowed to SSH in (to nginx hosts). */
-  adminCidr: string;
-  httpCidrs?: string[];
-  nginxPort?: number;
-  httpsPort?: number;
-  uwsgiPort?: number;
-  /** Port of an apt proxy on the nginx hosts that app hosts may reach (egress "proxy"). */
-  proxyPort?: number;
-
   /** The deploy key's OpenSSH public key line; the private half stays with the caller. */
   sshPublicKey: pulumi.Input<string>;
   rootVolumeSize?: number;
