@@ -80,6 +80,13 @@ export function injectIdentity(name: string, user: string): void {
   const key = hostKeyPath(name);
   writeFile(path.join(root, "etc/ssh/ssh_host_ed25519_key"), fs.readFileSync(key, "utf8"), 0o600);
   writeFile(path.join(root, "etc/ssh/ssh_host_ed25519_key.pub"), fs.readFileSync(`${key}.pub`, "utf8"), 0o644);
+  // sshd's PAM stack refuses non-root logins while /run/nologin exists; systemd-user-sessions
+  // removes it at boot, but that oneshot has been seen failing in a container, which left the
+  // host unreachable for good. Lab hosts skip the check (a cloud VM never meets this).
+  const pamSshd = path.join(root, "etc/pam.d/sshd");
+  const pam = fs.readFileSync(pamSshd, "utf8");
+  const withoutNologin = pam.replace(/^(account\s+required\s+pam_nologin\.so.*)$/m, "# lab: $1");
+  if (withoutNologin !== pam) writeFile(pamSshd, withoutNologin, 0o644);
   const owner = ownerOf(root, user);
   const sshDir = path.join(root, "home", user, ".ssh");
   fs.mkdirSync(sshDir, { recursive: true, mode: 0o700 });
