@@ -30,6 +30,11 @@ function listFiles(root: string, dir = ""): string[] {
     });
 }
 
+/** The app directory a config names: `app.source` relative to `baseDir`, else the sample app. */
+export function appDirOf(source: string | undefined, baseDir: string): string {
+  return source === undefined ? SAMPLE_APP_DIR : path.resolve(baseDir, source);
+}
+
 export interface AppSource {
   dir: string;
   files: string[];

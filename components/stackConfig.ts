@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { readAppSource, SAMPLE_APP_DIR, type AppSource } from "./appSource";
+import { appDirOf, readAppSource, type AppSource } from "./appSource";
 import { checkConfig, type Tuning } from "./render";
 
 /** Config keys that hold secrets: set with `pulumi config set --secret`, never rendered. */
@@ -52,7 +52,7 @@ export function prepareStack(values: unknown, baseDir: string): PreparedStack {
   const result = checkConfig(values);
   if (!result.ok) throw new ConfigError(result.errors);
   const source = result.tuning.app.source;
-  const dir = source === undefined ? SAMPLE_APP_DIR : path.resolve(baseDir, source);
+  const dir = appDirOf(source, baseDir);
   let app: AppSource;
   try {
     app = readAppSource(dir);

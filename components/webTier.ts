@@ -1,6 +1,5 @@
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { readAppSource, SAMPLE_APP_DIR } from "./appSource";
+import { appDirOf, readAppSource } from "./appSource";
 import type { RemoteHost } from "./host";
 import { AppTier } from "./appTier";
 import { NginxTier } from "./nginxTier";
@@ -82,7 +81,7 @@ export class WebTier extends pulumi.ComponentResource {
   constructor(name: string, args: WebTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webtier:index:WebTier", name, {}, opts);
     if (args.nginxHosts.length === 0) throw new ConfigError(["hosts.nginx ([]) must list at least one host"]);
-    const app = readAppSource(args.appDir ?? path.resolve(args.settings.app?.source ?? SAMPLE_APP_DIR));
+    const app = readAppSource(args.appDir ?? appDirOf(args.settings.app?.source, process.cwd()));
 
     // Validate and fix the shape now; render for real once every address is known, in one apply.
     const shape = plan(args, app.releaseId);

@@ -1,7 +1,6 @@
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { SAMPLE_APP_DIR } from "./appSource";
+import { appDirOf } from "./appSource";
 import { AwsTiers } from "./aws";
 import type { RemoteHost } from "./host";
 import { NGINX_DEFAULTS, UWSGI_DEFAULTS, validateModes, type WebtierConfig } from "./render";
@@ -36,7 +35,7 @@ export class WebtierStack extends pulumi.ComponentResource {
     const modeErrors = validateModes(args.config);
     if (modeErrors.length > 0) throw new ConfigError(modeErrors);
     const { hosts, bastion, aws, rollout, ...settings } = args.config;
-    const appDir = settings.app?.source === undefined ? SAMPLE_APP_DIR : path.resolve(args.baseDir, settings.app.source);
+    const appDir = appDirOf(settings.app?.source, args.baseDir);
 
     let nginxHosts: RemoteHost[];
     let appHosts: RemoteHost[];

@@ -67,6 +67,11 @@ mv -T "$CURRENT.webtier-new" "$CURRENT"
 install -d -m 0755 "$(dirname "$CHAIN_TRIGGER")"
 [ -f "$CHAIN_TRIGGER" ] || touch "$CHAIN_TRIGGER"
 
+# The workers running now: a reload is done once none of them is left.
+remember_workers() {
+  mapfile -t old_workers < <(pgrep -P "$(systemctl show -p MainPID --value "$SERVICE")" || true)
+}
+
 activate() {
   if [ "$unit_changed" = true ]; then systemctl daemon-reload; fi
   systemctl enable --quiet "$SERVICE"
@@ -78,12 +83,12 @@ activate() {
   elif [ "$ini_changed" = true ] || { [ "$release_changed" = true ] && [ "$LAZY_APPS" != true ]; }; then
     # Graceful reload: the master re-executes itself and re-reads the ini (without lazy-apps the
     # workers fork from the master's copy of the app, so a chain reload would keep old code).
-    mapfile -t old_workers < <(pgrep -P "$(systemctl show -p MainPID --value "$SERVICE")" || true)
+    remember_workers
     timeout 120 systemctl reload "$SERVICE"
   elif [ "$release_changed" = true ]; then
     # Chain reload: one worker at a time moves to the new release (lazy-apps). It completes after
     # the touch returns: remember the workers running the previous release.
-    mapfile -t old_workers < <(pgrep -P "$(systemctl show -p MainPID --value "$SERVICE")" || true)
+    remember_workers
     touch "$CHAIN_TRIGGER"
   fi
 }
