@@ -5,7 +5,7 @@ import { bootLab, labDown, labExec, labStatus, type LabState } from "../lab";
 import { deployLab } from "../lab/deploy";
 import { assertLabSettings } from "../lab/deployConfig";
 import { verifyServing } from "../lab/deployVerify";
-import { readDeployState, removeDeployState } from "../lab/executorState";
+import { readDeployState, removeDeployState } from "../lab/engine/state";
 
 const say = (line: string) => console.log(line);
 

@@ -8,9 +8,9 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { readStackFile } from "../components";
 import { labStackConfig } from "./deployConfig";
-import { LabExecutor, type ExecutorStats } from "./executor";
-import { withLabLock } from "./lock";
-import type { LabState } from "./state";
+import { LabExecutor, type ExecutorStats } from "./engine/executor";
+import { withLabLock } from "./hosts/lock";
+import type { LabState } from "./hosts/state";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const PROGRAM = path.join(REPO_ROOT, "index.ts");

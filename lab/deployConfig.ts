@@ -1,7 +1,7 @@
 // The `webtier:*` configuration a lab deploy runs with: the user's stack settings (app, tuning)
 // plus what the lab supplies — its hosts in existing-hosts mode, pinned host keys, the bastion and
 // the apt proxy. The same object a `Pulumi.<stack>.yaml` would hold for these machines.
-import type { LabHost, LabState } from "./state";
+import type { LabHost, LabState } from "./hosts/state";
 
 /** Keys that describe where webtier deploys: the lab decides them, a stack file may not. */
 export const LAB_SUPPLIED_KEYS = ["hosts", "bastion", "aws"] as const;

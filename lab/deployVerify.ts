@@ -1,7 +1,7 @@
 // Checks a lab deploy the way a user would: HTTP requests to the URL from a client namespace on the
 // public segment (never from the root namespace, which can reach every segment).
-import { run } from "./exec";
-import type { LabState } from "./state";
+import { run } from "./hosts/exec";
+import type { LabState } from "./hosts/state";
 
 export interface HttpAnswer {
   status: number;

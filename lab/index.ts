@@ -1,8 +1,8 @@
 // Public API of the local lab (used by the CLI, the tests and the deploy executor).
-export { bootLab, labDown, labExec, labLeftovers, labStatus, LAB_BINARIES, type BootOptions } from "./lab";
-export { sshArgs, sshRun, shellQuote, waitForSsh, type SshOptions, type SshRunOptions } from "./ssh";
-export type { LabHost, LabState } from "./state";
-export type { RunResult } from "./exec";
-export { ensureImage, imageDir, imageId } from "./image";
-export { PROXY_URL } from "./proxy";
-export { LAB_DIR, KNOWN_HOSTS } from "./paths";
+export { bootLab, labDown, labExec, labLeftovers, labStatus, LAB_BINARIES, type BootOptions } from "./hosts/lab";
+export { sshArgs, sshRun, shellQuote, waitForSsh, type SshOptions, type SshRunOptions } from "./hosts/ssh";
+export type { LabHost, LabState } from "./hosts/state";
+export type { RunResult } from "./hosts/exec";
+export { ensureImage, imageDir, imageId } from "./hosts/image";
+export { PROXY_URL } from "./hosts/proxy";
+export { LAB_DIR, KNOWN_HOSTS } from "./hosts/paths";

@@ -8,8 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labLeftovers, labStatus, sshRun, type LabState } from "../../lab";
-import { run } from "../../lab/exec";
-import { DEPLOY_STATE_FILE } from "../../lab/executorState";
+import { run } from "../../lab/hosts/exec";
+import { DEPLOY_STATE_FILE } from "../../lab/engine/state";
 import {
   clientCanConnect, deployOnly, getFromClient, listFiles, MIN, onHost, remoteDigests, renderStackFile, requirement,
   runnable, sshLogins, webtier, writeStackFile,

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { LAB_BINARIES, sshRun, type LabState } from "../../lab";
 import { labStackConfig } from "../../lab/deployConfig";
-import { run, type RunResult } from "../../lab/exec";
+import { run, type RunResult } from "../../lab/hosts/exec";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const MIN = 60_000;

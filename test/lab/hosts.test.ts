@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootLab, LAB_BINARIES, LAB_DIR, labDown, labStatus, sshArgs, sshRun, type LabState } from "../../lab";
-import { run } from "../../lab/exec";
+import { run } from "../../lab/hosts/exec";
 
 const MIN = 60_000;
 const REQUIRED = [...LAB_BINARIES, "timeout", "ps"];

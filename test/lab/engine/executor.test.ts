@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { LabExecutor, stepName, unwrapSecrets } from "../../lab/executor";
-import { digestOf, readDeployState, writeDeployState } from "../../lab/executorState";
+import { LabExecutor, stepName, unwrapSecrets } from "../../../lab/engine/executor";
+import { digestOf, readDeployState, writeDeployState } from "../../../lab/engine/state";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";

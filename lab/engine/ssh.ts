@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { RunResult } from "./exec";
+import type { RunResult } from "../hosts/exec";
 
 /** A connection as the provider receives it (secret wrappers already removed). */
 export interface RemoteConnection {

@@ -6,8 +6,8 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { shellQuote } from "../components";
-import { sshExec, type RemoteConnection, type SshResult, type SshWorkspace } from "./executorSsh";
+import { shellQuote } from "../../components";
+import { sshExec, type RemoteConnection, type SshResult, type SshWorkspace } from "./ssh";
 
 export type CopySource = { kind: "text"; text: string } | { kind: "dir"; path: string };
 

@@ -9,9 +9,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { copyToRemote, hashDirectory, type CopySource } from "./executorCopy";
-import { sshExec, SshWorkspace, type RemoteConnection, type SshResult } from "./executorSsh";
-import { digestOf, readDeployState, resourceKey, writeDeployState, DEPLOY_STATE_FILE, type DeployState, type ResourceRecord } from "./executorState";
+import { copyToRemote, hashDirectory, type CopySource } from "./copy";
+import { sshExec, SshWorkspace, type RemoteConnection, type SshResult } from "./ssh";
+import { digestOf, readDeployState, resourceKey, writeDeployState, DEPLOY_STATE_FILE, type DeployState, type ResourceRecord } from "./state";
 
 const COMMAND = "command:remote:Command";
 const COPY = "command:remote:CopyToRemote";

@@ -5,8 +5,8 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { RemoteConnection } from "./executorSsh";
-import { LAB_DIR } from "./paths";
+import type { RemoteConnection } from "./ssh";
+import { LAB_DIR } from "../hosts/paths";
 
 export const DEPLOY_STATE_FILE = path.join(LAB_DIR, "deploy-state.json");
 
