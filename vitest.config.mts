@@ -1,17 +1,19 @@
 import { configDefaults, defineConfig } from "vitest/config";
 
+const LAB_HOST_TESTS = ["test/lab/e2e*.test.ts", "test/lab/hosts.test.ts"];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     // Pulumi mocks are process-global: each test file gets its own worker process.
     pool: "forks",
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, "test/lab/**"] } },
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, ...LAB_HOST_TESTS] } },
       // The lab tests share one set of real hosts (and the lab's lock): one file at a time, after
-      // every other test has finished.
+      // every other test has finished. The lab engine's own tests (test/lab/engine) need no host.
       {
         extends: true,
-        test: { name: "lab", include: ["test/lab/**/*.test.ts"], fileParallelism: false, sequence: { groupOrder: 1 } },
+        test: { name: "lab", include: LAB_HOST_TESTS, fileParallelism: false, sequence: { groupOrder: 1 } },
       },
     ],
   },

@@ -49,6 +49,9 @@ export async function labUp(opts: UpOptions): Promise<void> {
   const result = await deployLab({ state: target, ...(opts.config ? { stackFile: opts.config } : {}), log: say });
   const s = result.stats;
   say(`deploy: ${s.executed} executed, ${s.unchanged} unchanged, ${s.deleted} deleted, ${s.remoteCommands} remote commands in ${(result.durationMs / 1000).toFixed(1)} s`);
+  if (s.bastionPeakConnections !== undefined) {
+    say(`bastion ${target.bastion}: ${s.bastionPeakConnections} SSH connections held at the end of the run (peak)`);
+  }
 
   if (nginx > opts.nginxHosts || app > opts.appHosts) {
     state = await bootLab({ nginxHosts: opts.nginxHosts, appHosts: opts.appHosts, log: (m) => say(`lab: ${m}`) });

@@ -1,22 +1,24 @@
-// Deploys the REAL Pulumi program (index.ts) to the lab's hosts: the lab's hosts and the user's
-// stack settings become the `webtier:*` config, the deploy key the secret `webtier:sshPrivateKey`,
-// and the program runs under the lab executor, which performs its remote commands and copies.
-// Pulumi's mocks and config are process-global: one deploy per process.
+// Deploys the REAL Pulumi program (index.ts) to the lab's hosts as `pulumi up` does: a preview
+// first (in a child process: plan per resource, the provider's Check, nothing dialed), printed;
+// then the apply in this process, through the lab engine over SSH. The lab's hosts and the user's
+// stack settings become the `webtier:*` config, the deploy key the secret `webtier:sshPrivateKey`.
+// One deploy per process: Pulumi's monitor and config are process-global.
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { readStackFile } from "../components";
 import { labStackConfig } from "./deployConfig";
-import { LabExecutor, type ExecutorStats } from "./engine/executor";
+import { previewInChild } from "./deployPreview";
+import { runProgram, type ProgramExports, type ProgramRun } from "./deployProgram";
+import { DeployEngine, type EngineStats } from "./engine/engine";
+import { planLines } from "./engine/format";
+import { SshTransport } from "./engine/sshTransport";
 import { withLabLock } from "./hosts/lock";
+import { establishedSshConnections } from "./hosts/sshConnections";
 import type { LabState } from "./hosts/state";
 
-const REPO_ROOT = path.resolve(__dirname, "..");
-const PROGRAM = path.join(REPO_ROOT, "index.ts");
 const DEFAULT_TIMEOUT_MS = 40 * 60_000;
-// After a failure, let commands already running on hosts finish before reporting.
-const DRAIN_MS = 2 * 60_000;
 
 export interface DeployOptions {
   /** The lab (or the subset of its hosts) to deploy to. */
@@ -29,14 +31,15 @@ export interface DeployOptions {
   timeoutMs?: number;
 }
 
-export interface DeployResult {
-  url: string;
-  stepOutputs: Record<string, Record<string, string>>;
-  stats: ExecutorStats;
-  durationMs: number;
+export interface DeployStats extends EngineStats {
+  /** Established connections to the bastion's sshd at the end of the run, before the held ones closed. */
+  bastionPeakConnections?: number;
 }
 
-let used = false;
+export interface DeployResult extends ProgramExports {
+  stats: DeployStats;
+  durationMs: number;
+}
 
 /** The bastion's host key is generated when the lab is created and removed with it. */
 function labIdentity(state: LabState): string {
@@ -45,17 +48,7 @@ function labIdentity(state: LabState): string {
   return createHash("sha256").update(bastion.hostKey).digest("hex").slice(0, 16);
 }
 
-// Internal SDK helper: resolves once every resource registration in flight has finished.
-const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
-
-function after<T>(ms: number, fn: () => T): Promise<T> {
-  return new Promise((resolve) => setTimeout(() => resolve(fn()), ms).unref());
-}
-
-export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
-  if (used) throw new Error("one lab deploy per process: Pulumi's mocks and config are process-global");
-  used = true;
-  const log = opts.log ?? ((line: string) => console.log(line));
+function programRun(opts: DeployOptions, log: (line: string) => void): ProgramRun {
   const stack = opts.stackFile === undefined ? undefined : readStackFile(opts.stackFile);
   if (stack && stack.secrets.length > 0) {
     log(`warning: ${stack.secrets.join(", ")} in ${opts.stackFile} ignored: the lab cannot decrypt Pulumi secrets`);
@@ -65,51 +58,41 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) config[`webtier:${key}`] = JSON.stringify(value);
   config["webtier:sshPrivateKey"] = fs.readFileSync(opts.state.privateKeyPath, "utf8");
+  return {
+    config, secretKeys: ["webtier:sshPrivateKey"], timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    ...(stack ? { projectDir: stack.baseDir } : {}),
+  };
+}
+
+export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const run = programRun(opts, log);
+  const owner = labIdentity(opts.state);
   const hostNames: Record<string, string> = {};
   for (const h of opts.state.hosts) hostNames[h.address] = hostNames[h.privateAddress] = h.name;
+  const bastion = opts.state.hosts.find((h) => h.name === opts.state.bastion)!;
 
   return withLabLock(async () => {
     const started = Date.now();
-    const executor = new LabExecutor({ hostNames, log, owner: labIdentity(opts.state) });
-    await pulumi.runtime.setMocks(executor.mocks, "webtier", "lab", false);
-    pulumi.runtime.setAllConfig(config, ["webtier:sshPrivateKey"]);
-    // A failed registration surfaces as unhandled rejections in the SDK (the resource's and every
-    // dependent's): the first one fails the deploy; later ones, even after it returned, are echoes
-    // of a failure already reported. The handler stays for the life of the process.
-    let reportRejection!: (err: Error) => void;
-    const rejected = new Promise<Error>((resolve) => (reportRejection = resolve));
-    process.on("unhandledRejection", (reason: unknown) => reportRejection(reason instanceof Error ? reason : new Error(String(reason))));
-    const cwd = process.cwd();
-    // `app.source` resolves against the project directory: the stack file's, else the repo root.
-    process.chdir(stack?.baseDir ?? REPO_ROOT);
+    const preview = await previewInChild({ ...run, owner, hostNames }, log);
+    for (const line of planLines(preview.plan)) log(line);
+    if (preview.checkFailures.length > 0) throw new Error(`preview failed, nothing applied:\n${preview.checkFailures.join("\n")}`);
+    if (preview.error !== undefined) throw new Error(`preview failed, nothing applied: ${preview.error}`);
+
+    const transport = new SshTransport(fs.mkdtempSync(path.join(os.tmpdir(), "wtlab-ssh-")));
+    const engine = new DeployEngine({ preview: false, transport, hostNames, log, owner });
+    const stats: DeployStats = engine.stats;
     try {
-      const program = require(PROGRAM) as { url: pulumi.Output<string>; stepOutputs: pulumi.Output<DeployResult["stepOutputs"]> };
-      const exported = new Promise<{ url: string; stepOutputs: DeployResult["stepOutputs"] }>((resolve) => {
-        pulumi.all([program.url, program.stepOutputs]).apply(([url, stepOutputs]) => resolve({ url, stepOutputs }));
-      });
-      const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      // Every contender resolves (a stray rejection after the race would crash the CLI later).
-      const outcome = await Promise.race([
-        exported.then(async (v) => {
-          // Exports resolve before the last commands (retire) registered: wait for all of them.
-          await waitForRPCs();
-          await executor.idle();
-          return v;
-        }),
-        executor.failed,
-        rejected,
-        after(timeoutMs, () => new Error(`lab deploy did not finish within ${Math.round(timeoutMs / 60_000)} min`)),
-      ]);
-      if (outcome instanceof Error) throw outcome;
-      if (executor.error) throw executor.error;
-      await executor.finish(outcome.url);
-      return { ...outcome, stats: executor.stats, durationMs: Date.now() - started };
-    } catch (err) {
-      await Promise.race([executor.idle(), after(DRAIN_MS, () => undefined)]);
-      throw executor.error ?? err;
+      await engine.begin();
+      const exported = (await runProgram(engine, run, false))!;
+      await engine.finish(exported.url);
+      return { ...exported, stats, durationMs: Date.now() - started };
     } finally {
-      process.chdir(cwd);
-      executor.dispose();
+      // Measured on the bastion itself before the run's held connections close: the provider
+      // holds them until `pulumi up` exits, so this is the run's peak.
+      stats.bastionPeakConnections = await establishedSshConnections(bastion).catch(() => undefined);
+      await engine.closeHeld();
+      transport.dispose();
     }
   });
 }

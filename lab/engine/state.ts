@@ -1,51 +1,56 @@
-// The lab executor's record of what it ran, standing in for a Pulumi stack's state: per resource
-// the digest of its inputs (unchanged → not run again), its outputs, and what `delete` needs
-// (command + connection) once the resource leaves the program. Written after every change, so a
-// failed deploy keeps what succeeded. Holds the deploy key inside connections: mode 0600.
+// The engine's record of what it applied, standing in for a Pulumi stack's state: per resource (by
+// URN) its inputs as the provider last received them (a copy's source as kind + hash), its outputs,
+// the options the delete needs (dependencies, deletedWith), and the old copies of replaced
+// resources whose delete failed (pending deletes, retried first on the next run). Written after
+// every change, so a failed run keeps what succeeded. Holds deploy keys inside connections: 0600.
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { RemoteConnection } from "./ssh";
 import { LAB_DIR } from "../hosts/paths";
 
 export const DEPLOY_STATE_FILE = path.join(LAB_DIR, "deploy-state.json");
+const VERSION = 2;
 
 export interface ResourceRecord {
+  urn: string;
   type: string;
   name: string;
-  /** Lab host the resource runs on (for progress lines). */
+  /** Where it runs, for progress lines (a lab host name, else the address). */
   host: string;
-  /** Digest of every input: equal digests mean nothing to do. */
-  digest: string;
-  /** Digest of `triggers`: a change means replacement (the old `delete` runs afterwards). */
-  triggers: string;
+  /** Inputs with secrets unwrapped; a CopyToRemote `source` as a SourceRecord. */
+  inputs: Record<string, unknown>;
   outputs: Record<string, string>;
-  delete?: string;
-  connection?: RemoteConnection;
-  /** Creation order: deletes run in reverse. */
+  /** URNs this resource depends on: it is deleted before them. */
+  dependencies: string[];
+  deletedWith?: string;
+  /** Registration order of the run that last saw it (ties in the delete order). */
   seq: number;
 }
 
 export interface DeployState {
-  version: 1;
+  version: typeof VERSION;
   /** Which lab this state belongs to: a state left by an earlier lab is not trusted. */
   owner?: string;
   /** URL of the last successful deploy. */
   url?: string;
   resources: Record<string, ResourceRecord>;
+  /** Old copies of replaced resources whose delete failed: retried before anything else. */
+  pendingDeletes: ResourceRecord[];
 }
 
-export const resourceKey = (type: string, name: string) => `${type}::${name}`;
+export const emptyState = (owner?: string): DeployState => ({ version: VERSION, ...(owner ? { owner } : {}), resources: {}, pendingDeletes: [] });
 
-export function readDeployState(file = DEPLOY_STATE_FILE): DeployState {
+/** The state in `file`; a missing file or one written by an older engine reads as empty. */
+export function readDeployState(file = DEPLOY_STATE_FILE): DeployState & { discarded?: string } {
+  let state: DeployState;
   try {
-    const state = JSON.parse(fs.readFileSync(file, "utf8")) as DeployState;
-    if (state.version !== 1) throw new Error(`${file}: unknown version ${String(state.version)}`);
-    return state;
+    state = JSON.parse(fs.readFileSync(file, "utf8")) as DeployState;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { version: 1, resources: {} };
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return emptyState();
     throw err;
   }
+  if (state.version !== VERSION) return { ...emptyState(state.owner), discarded: `version ${String(state.version)}` };
+  return state;
 }
 
 export function writeDeployState(state: DeployState, file = DEPLOY_STATE_FILE): void {
@@ -59,8 +64,8 @@ export function removeDeployState(file = DEPLOY_STATE_FILE): void {
   fs.rmSync(file, { force: true });
 }
 
-/** Canonical JSON (sorted keys) so equal inputs always give equal digests. */
-function canonical(value: unknown): string {
+/** Canonical JSON (sorted keys, undefined dropped) so equal values always compare equal. */
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));

@@ -1,0 +1,77 @@
+// Installs the engine as the Pulumi runtime's resource monitor. `setMocks` would hand the engine
+// only type, name and inputs; the options Pulumi's engine acts on (dependencies, deletedWith,
+// deleteBeforeReplace, replaceOnChanges, parent) are only in the RegisterResourceRequest, so this
+// monitor extends the SDK's MockMonitor and answers registerResource itself. Installed like
+// `setMocks` does (runtime/mocks.js): setMockOptions + the same store flags.
+import type { DeployEngine } from "./engine";
+
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: unknown) => any };
+const settings = require("@pulumi/pulumi/runtime/settings") as {
+  setMockOptions: (monitor: unknown, project: string, stack: string, preview: boolean) => void;
+};
+const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore: () => Record<string, unknown> };
+const rpc = require("@pulumi/pulumi/runtime/rpc") as {
+  deserializeProperties: (struct: unknown) => Record<string, unknown>;
+  serializeProperties: (label: string, props: Record<string, unknown>) => Promise<Record<string, unknown>>;
+};
+// The protobuf runtime the SDK itself loads (not a dependency of ours).
+const fromSdk = (id: string) => require(require.resolve(id, { paths: [require.resolve("@pulumi/pulumi")] }));
+const structproto = fromSdk("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript: (v: unknown) => unknown } };
+const resproto = require("@pulumi/pulumi/proto/resource_pb") as { RegisterResourceResponse: new () => any };
+
+class EngineMonitor extends MockMonitor {
+  constructor(private readonly engine: DeployEngine) {
+    super({
+      call: (args: { token: string }) => engine.call(args.token),
+      // Only reached by `.get()` reads of existing resources: not something the lab executes.
+      newResource: (args: { type: string; name: string }) => {
+        throw new Error(`lab engine does not read existing resources (${args.type} ${args.name})`);
+      },
+    });
+  }
+
+  async registerResource(req: any, callback: (err: unknown, resp?: unknown) => void): Promise<void> {
+    try {
+      const type: string = req.getType();
+      const name: string = req.getName();
+      const urn: string = this.newUrn(req.getParent(), type, name);
+      const deletedWith: string = req.getDeletedwith();
+      const state = await this.engine.register({
+        type, name, urn, custom: req.getCustom(),
+        inputs: rpc.deserializeProperties(req.getObject()),
+        dependencies: req.getDependenciesList(),
+        ...(deletedWith ? { deletedWith } : {}),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        replaceOnChanges: req.getReplaceonchangesList(),
+      });
+      const id = req.getCustom() ? urn : "";
+      const serialized = await rpc.serializeProperties("", state);
+      this.resources.set(urn, { urn, id: id || null, state: serialized });
+      const response = new resproto.RegisterResourceResponse();
+      response.setUrn(urn);
+      response.setId(id);
+      response.setObject(structproto.Struct.fromJavaScript(serialized));
+      callback(null, response);
+    } catch (err) {
+      callback(err, undefined);
+    }
+  }
+}
+
+/** Makes the engine the runtime's monitor for this process (one program run per process). */
+export function installEngine(engine: DeployEngine, project: string, stack: string, preview: boolean): void {
+  settings.setMockOptions(new EngineMonitor(engine), project, stack, preview);
+  const store = getStore();
+  Object.assign(store, {
+    supportsSecrets: true,
+    supportsResourceReferences: true,
+    supportsOutputValues: false,
+    supportsDeletedWith: true,
+    supportsReplaceWith: true,
+    supportsAliasSpecs: true,
+    supportsTransforms: false,
+    supportsParameterization: true,
+    supportsResourceHooks: true,
+    supportsErrorHooks: true,
+  });
+}

@@ -1,0 +1,58 @@
+// Drives a DeployEngine the way the monitor does, against a FakeTransport and a temp state file.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { DeployEngine, type Registration } from "../../../lab/engine/engine";
+import { FakeTransport } from "./fakeTransport";
+
+export const COMMAND = "command:remote:Command";
+export const COPY = "command:remote:CopyToRemote";
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET = "1b47061264138c4ac30d75fd1eb44270";
+
+export const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wtlab-engine-"));
+
+export const direct = { host: "10.0.0.11", port: 22, user: "admin", privateKey: "KEY", dialErrorLimit: 10, perDialTimeout: 15 };
+export const viaBastion = { host: "10.0.1.101", port: 22, user: "admin", privateKey: "KEY", dialErrorLimit: 10, perDialTimeout: 15, proxy: direct };
+export const secret = (value: unknown) => ({ [SIG]: SECRET, value });
+
+export const urnOf = (type: string, name: string) => `urn:pulumi:lab::webtier::${type}::${name}`;
+
+export function command(name: string, inputs: Record<string, unknown>, options: Partial<Registration> = {}): Registration {
+  return {
+    type: COMMAND, name, urn: urnOf(COMMAND, name), custom: true, dependencies: [],
+    inputs: { connection: secret(direct), addPreviousOutputInEnv: false, ...inputs }, ...options,
+  };
+}
+
+export function copy(name: string, text: string, remotePath: string, options: Partial<Registration> = {}, connection: unknown = direct): Registration {
+  return {
+    type: COPY, name, urn: urnOf(COPY, name), custom: true, dependencies: [],
+    inputs: { connection: secret(connection), source: new pulumi.asset.StringAsset(text), remotePath }, ...options,
+  };
+}
+
+let files = 0;
+
+/** One run: an engine (apply unless preview) over a fresh FakeTransport and the given state file. */
+export function engineRun(stateFile: string, preview = false) {
+  const transport = new FakeTransport();
+  const lines: string[] = [];
+  const engine = new DeployEngine({
+    preview, ...(preview ? {} : { transport }), owner: "lab-a", stateFile, log: (l) => lines.push(l),
+    hostNames: { "10.0.0.11": "lb-1", "10.0.1.101": "app-1" }, sleep: async () => undefined,
+  });
+  return { engine, transport, lines };
+}
+
+export const newStateFile = () => path.join(tmp, `state-${++files}.json`);
+
+/** Applies the registrations in order (one apply run), then the deletes; closes held connections. */
+export async function apply(stateFile: string, registrations: Registration[]) {
+  const run = engineRun(stateFile);
+  await run.engine.begin();
+  for (const r of registrations) await run.engine.register(r);
+  await run.engine.finish("http://10.0.0.11/");
+  return run;
+}
