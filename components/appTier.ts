@@ -1,26 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { AppSource } from "./appSource";
 import type { SshAccess } from "./connection";
 import type { RemoteHost } from "./host";
-import { HostConfiguration } from "./hostConfiguration";
-import { renderRetireScript, type HostPlan, type PlannedStep } from "./render";
+import { HostConfiguration, type ReleaseUpload } from "./hostConfiguration";
 import { ConfigError } from "./stackConfig";
 
 export interface AppTierArgs {
   hosts: RemoteHost[];
   access: SshAccess;
-  /** Per host, the steps it runs (known before addresses are). */
-  shapes: PlannedStep[][];
-  /** Per host, its rendered plan. */
-  plans: pulumi.Output<HostPlan[]>;
-  app: AppSource;
-  /** Secret KEY=value lines for the app. */
-  appEnvironment?: pulumi.Input<string>;
+  /** Per host, its encoded provision and activate bundles. */
+  provision: pulumi.Output<string[]>;
+  activate: pulumi.Output<string[]>;
+  release: ReleaseUpload;
   /** Hosts changed at once; each batch is healthy (its probe passed) before the next starts. */
   batchSize: number;
 }
 
-/** uWSGI on N app hosts, rolled out batch by batch. */
+/** uWSGI on N app hosts: provisioned all at once, activated batch by batch. */
 export class AppTier extends pulumi.ComponentResource {
   readonly hosts: HostConfiguration[];
   /** The last command of every host: what the nginx tier waits for. */
@@ -39,12 +34,10 @@ export class AppTier extends pulumi.ComponentResource {
         new HostConfiguration(`${name}-${host.name}`, {
           host,
           access: args.access,
-          shape: args.shapes[i]!,
-          plan: args.plans.apply((plans) => plans[i]!),
-          app: args.app,
-          ...(args.appEnvironment === undefined ? {} : { appEnvironment: args.appEnvironment }),
+          provision: args.provision.apply((bundles) => bundles[i]!),
+          activate: args.activate.apply((bundles) => bundles[i]!),
+          release: args.release,
           after: previousBatch.map((c) => c.done),
-          retire: renderRetireScript("app", host.name),
         }, { parent: this }),
       );
     });

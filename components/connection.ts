@@ -30,15 +30,21 @@ function endpoint(host: RemoteHost, privateKey: pulumi.Input<string>) {
   };
 }
 
+/**
+ * How the provider reaches a host. On first contact the bastion may be booting as well (on AWS it
+ * is created alongside the app hosts), and the provider dials it under the proxy's own limit: both
+ * get the longer one.
+ */
 export function connectionFor(
   host: RemoteHost,
   access: SshAccess,
   options: { firstContact?: boolean } = {},
 ): types.input.remote.ConnectionArgs {
+  const limit = options.firstContact ? { dialErrorLimit: FIRST_CONTACT_DIAL_LIMIT } : {};
   return {
     ...endpoint(host, access.privateKey),
-    ...(options.firstContact ? { dialErrorLimit: FIRST_CONTACT_DIAL_LIMIT } : {}),
-    ...(access.bastion ? { proxy: endpoint(access.bastion, access.privateKey) } : {}),
+    ...limit,
+    ...(access.bastion ? { proxy: { ...endpoint(access.bastion, access.privateKey), ...limit } } : {}),
   };
 }
 

@@ -2,13 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SshAccess } from "./connection";
 import type { RemoteHost } from "./host";
 import { HostConfiguration } from "./hostConfiguration";
-import { renderRetireScript, type HostPlan, type PlannedStep } from "./render";
 
 export interface NginxTierArgs {
   hosts: RemoteHost[];
   access: SshAccess;
-  shapes: PlannedStep[][];
-  plans: pulumi.Output<HostPlan[]>;
+  /** Per host, its encoded provision and activate bundles. */
+  provision: pulumi.Output<string[]>;
+  activate: pulumi.Output<string[]>;
   /** nginx verifies requests through the app tier: every app host serves first. */
   after: pulumi.Resource[];
 }
@@ -19,6 +19,8 @@ export interface NginxTierArgs {
  */
 export class NginxTier extends pulumi.ComponentResource {
   readonly hosts: HostConfiguration[];
+  /** The last nginx host's activation: hosts that are retired wait for it. */
+  readonly done: pulumi.Resource[];
 
   constructor(name: string, args: NginxTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webtier:index:NginxTier", name, {}, opts);
@@ -28,13 +30,13 @@ export class NginxTier extends pulumi.ComponentResource {
         new HostConfiguration(`${name}-${host.name}`, {
           host,
           access: args.access,
-          shape: args.shapes[i]!,
-          plan: args.plans.apply((plans) => plans[i]!),
+          provision: args.provision.apply((bundles) => bundles[i]!),
+          activate: args.activate.apply((bundles) => bundles[i]!),
           after: i === 0 ? args.after : [this.hosts[i - 1]!.done],
-          retire: renderRetireScript("nginx", host.name),
         }, { parent: this }),
       );
     });
+    this.done = this.hosts.slice(-1).map((h) => h.done);
     this.registerOutputs({});
   }
 }

@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { AppSource } from "./appSource";
 import type { PlannedStep } from "./render";
@@ -27,27 +26,4 @@ export function writeStepFiles(root: string, step: PlannedStep, app?: AppSource)
   fs.mkdirSync(path.dirname(script), { recursive: true });
   fs.writeFileSync(script, step.script, { mode: 0o755 });
   return step.files.length;
-}
-
-const BUNDLES = path.join(os.tmpdir(), "webtier-bundles");
-
-/**
- * A local directory holding one step's files, named by their content so it is written once and
- * reused. Ends in "/": CopyToRemote then puts its contents (not the directory) at remotePath.
- */
-export function stepBundle(hostName: string, step: PlannedStep, digest: string, app?: AppSource): string {
-  const dir = path.join(BUNDLES, hostName, `${step.name}-${digest.slice(0, 16)}`);
-  if (!fs.existsSync(dir)) {
-    fs.mkdirSync(path.dirname(dir), { recursive: true });
-    const incoming = fs.mkdtempSync(`${dir}.incoming-`);
-    writeStepFiles(incoming, step, app);
-    try {
-      fs.renameSync(incoming, dir);
-    } catch (err) {
-      // Another evaluation wrote the same content first.
-      fs.rmSync(incoming, { recursive: true, force: true });
-      if (!fs.existsSync(dir)) throw err;
-    }
-  }
-  return `${dir}/`;
 }

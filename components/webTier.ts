@@ -3,13 +3,19 @@ import { appDirOf, readAppSource } from "./appSource";
 import type { RemoteHost } from "./host";
 import { AppTier } from "./appTier";
 import { NginxTier } from "./nginxTier";
+import { releaseBundle } from "./releaseBundle";
+import { retireHost } from "./retire";
 import {
   checkConfig,
+  encodeBundle,
   NGINX_DEFAULTS,
+  REMOTE,
   renderEnvironmentFile,
+  renderHostBundle,
   planDeployment,
   type DeploymentPlan,
   type HostEntry,
+  type HostPlan,
   type WebtierConfig,
 } from "./render";
 import { ConfigError } from "./stackConfig";
@@ -23,6 +29,8 @@ export interface WebTierArgs {
   privateKey: pulumi.Input<string>;
   /** Jump host for app hosts that have no route from the deployer (usually an nginx host). */
   bastion?: RemoteHost;
+  /** Hosts that left the stack, returned to plain Debian once the tiers stopped using them. */
+  retireHosts?: RemoteHost[];
   /** Local application directory; default: `settings.app.source` (relative to the working directory), else the bundled sample app. */
   appDir?: string;
   /** Secret environment for the app (KEY=value), delivered through stdin. */
@@ -83,36 +91,45 @@ export class WebTier extends pulumi.ComponentResource {
     if (args.nginxHosts.length === 0) throw new ConfigError(["hosts.nginx ([]) must list at least one host"]);
     const app = readAppSource(args.appDir ?? appDirOf(args.settings.app?.source, process.cwd()));
 
-    // Validate and fix the shape now; render for real once every address is known, in one apply.
-    const shape = plan(args, app.releaseId);
+    // Validate now (placeholder addresses); render for real once every address is known, in one apply.
+    plan(args, app.releaseId);
     const rendered = pulumi
       .all([addressesOf(args.nginxHosts), addressesOf(args.appHosts)])
       .apply(([nginx, apps]) => plan(args, app.releaseId, { nginx, app: apps }));
+    const bundles = (hosts: (p: DeploymentPlan) => HostPlan[], phase: "provision" | "activate") =>
+      rendered.apply((p) => hosts(p).map((h) => encodeBundle(renderHostBundle(h, phase))));
 
     const access = { privateKey: pulumi.secret(args.privateKey) };
-    // Always written (empty without a configured environment), so removing a variable removes it.
+    const appAccess = args.bastion ? { ...access, bastion: args.bastion } : access;
+    // Always staged (empty without a configured environment), so removing a variable removes it.
     const envText = pulumi.output(args.appEnvironment ?? {}).apply((env) => {
-      const rendered = renderEnvironmentFile(env as Record<string, string>);
-      if (rendered.errors.length > 0) throw new ConfigError(rendered.errors);
-      return rendered.text;
+      const text = renderEnvironmentFile(env as Record<string, string>);
+      if (text.errors.length > 0) throw new ConfigError(text.errors);
+      return text.text;
     });
+    const appActivate = pulumi.all([rendered, envText]).apply(([p, env]) =>
+      p.app.map((h) => encodeBundle(renderHostBundle(h, "activate", [{ path: REMOTE.appEnv, content: env }]))),
+    );
 
     const appTier = new AppTier(name, {
       hosts: args.appHosts,
-      access: args.bastion ? { ...access, bastion: args.bastion } : access,
-      shapes: shape.app.map((h) => h.steps),
-      plans: rendered.apply((p) => p.app),
-      app,
-      appEnvironment: envText,
+      access: appAccess,
+      provision: bundles((p) => p.app, "provision"),
+      // The app's environment rides in this payload: secret in the state whatever its source.
+      activate: args.appEnvironment === undefined ? appActivate : pulumi.secret(appActivate),
+      release: { dir: releaseBundle(app), id: app.releaseId },
       batchSize: args.rolloutBatchSize ?? 1,
     }, { parent: this });
     const nginxTier = new NginxTier(name, {
       hosts: args.nginxHosts,
       access,
-      shapes: shape.nginx.map((h) => h.steps),
-      plans: rendered.apply((p) => p.nginx),
+      provision: bundles((p) => p.nginx, "provision"),
+      activate: bundles((p) => p.nginx, "activate"),
       after: appTier.done,
     }, { parent: this });
+    for (const host of args.retireHosts ?? []) {
+      retireHost(`${name}-${host.name}-retire`, host, appAccess, nginxTier.done, this);
+    }
 
     this.nginxAddresses = pulumi.all(args.nginxHosts.map((h) => h.address));
     this.appAddresses = pulumi.all(args.appHosts.map((h) => h.privateAddress ?? h.address));

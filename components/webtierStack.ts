@@ -40,6 +40,7 @@ export class WebtierStack extends pulumi.ComponentResource {
     let nginxHosts: RemoteHost[];
     let appHosts: RemoteHost[];
     let jumpHost: RemoteHost | undefined;
+    let retireHosts: RemoteHost[] = [];
     let privateKey: pulumi.Input<string>;
     if (aws) {
       if (args.sshPrivateKey !== undefined) {
@@ -69,6 +70,7 @@ export class WebtierStack extends pulumi.ComponentResource {
       privateKey = args.sshPrivateKey;
       nginxHosts = hosts.nginx;
       appHosts = hosts.app;
+      retireHosts = hosts.retire ?? [];
       jumpHost = bastion === undefined ? undefined : nginxHosts.find((h) => h.name === bastion);
     }
 
@@ -79,6 +81,7 @@ export class WebtierStack extends pulumi.ComponentResource {
       privateKey,
       appDir,
       ...(jumpHost ? { bastion: jumpHost } : {}),
+      ...(retireHosts.length > 0 ? { retireHosts } : {}),
       ...(args.appEnvironment === undefined ? {} : { appEnvironment: args.appEnvironment }),
       ...(rollout?.batchSize === undefined ? {} : { rolloutBatchSize: rollout.batchSize }),
     }, { parent: this });

@@ -26,10 +26,10 @@ describe("the Pulumi program (index.ts) in existing-hosts mode with 100 app host
       "webtier:index:AppTier": 1,
       "webtier:index:NginxTier": 1,
       "webtier:index:HostConfiguration": 101,
-      // per app host: 6 steps + app-environment + retire; nginx host: 4 steps + retire
-      "command:remote:Command": 100 * 8 + 5,
-      // one per step with files: app host sysctl, firewall, app, uwsgi; nginx host sysctl, nginx
-      "command:remote:CopyToRemote": 100 * 4 + 2,
+      // per host: provision + activate
+      "command:remote:Command": 100 * 2 + 2,
+      // per app host: the release upload
+      "command:remote:CopyToRemote": 100,
     });
   });
 
@@ -44,7 +44,7 @@ describe("the Pulumi program (index.ts) in existing-hosts mode with 100 app host
   });
 
   it("reaches app hosts through the bastion with the secret deploy key", () => {
-    const prepare = resources.find((r) => r.name === "webtier-app-57-prepare")!;
+    const prepare = resources.find((r) => r.name === "webtier-app-57-provision")!;
     const connection = unwrapSecrets(prepare.inputs.connection);
     expect(connection).toMatchObject({ host: "10.0.1.66", user: "admin", privateKey: TEST_KEY, proxy: { host: "203.0.113.10", hostKey: "ssh-ed25519 AAAAlb" } });
   });

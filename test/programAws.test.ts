@@ -42,7 +42,8 @@ describe("the Pulumi program in AWS mode", () => {
     expect(count("aws:ec2/instance:Instance")).toBe(4);
     expect(count("aws:ec2/keyPair:KeyPair")).toBe(1);
     expect(count("webtier:index:HostConfiguration")).toBe(4);
-    expect(count("command:remote:Command")).toBe(5 + 3 * 8);
+    expect(count("command:remote:Command")).toBe(2 + 3 * 2);
+    expect(count("command:remote:CopyToRemote")).toBe(3);
   });
 
   it("renders the upstream from exactly the app instances' private IPs and the uWSGI port", async () => {
@@ -57,7 +58,7 @@ describe("the Pulumi program in AWS mode", () => {
   });
 
   it("connects with the generated deploy key, pinned host keys, app hosts through lb-1", async () => {
-    const prepare = resources.find((r) => r.type === "command:remote:Command" && r.name === "webtier-app-2-prepare")!;
+    const prepare = resources.find((r) => r.type === "command:remote:Command" && r.name === "webtier-app-2-provision")!;
     const connection = unwrapSecrets(prepare.inputs.connection);
     const lbAddress = (await valueOf(program.nginxAddresses))[0];
     expect(connection.user).toBe("admin");

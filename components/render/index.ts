@@ -10,5 +10,6 @@ export { serializeNginx, type Directive } from "./nginx/directives";
 export { renderUwsgiIni } from "./uwsgi";
 export { renderEnvironmentFile, renderUwsgiUnit, renderNginxLimits, renderSysctlConf, sysctlValues } from "./system";
 export { shellQuote } from "./steps/shell";
-export { renderRetireScript } from "./steps/retire";
+export { renderRetireStep } from "./steps/retire";
+export { bundleCommand, encodeBundle, renderBundle, type BundleFile, type BundleSpec } from "./steps/bundle";
 export { renderAppFirewall, renderFirewallUnit } from "./firewall";

@@ -1,7 +1,10 @@
 // Where webtier puts things on a host. Step scripts and renderers share these.
 
 export const REMOTE = {
+  /** Root-only: each remote command unpacks its files into a fresh directory here. */
   stageRoot: "/var/lib/webtier/stage",
+  /** Owned by the SSH user: where CopyToRemote (SFTP, no sudo) uploads the app release. */
+  uploadRoot: "/var/lib/webtier/upload",
   /** Which stack host this machine currently is: retiring a former name must not touch it. */
   hostMarker: "/var/lib/webtier/host",
   appRoot: "/srv/webtier",

@@ -3,10 +3,12 @@ import { nginxGeneration, renderNginxConf, renderSiteConf, renderUpstreamConf } 
 import { REMOTE } from "./paths";
 import { renderAppFirewall, renderFirewallUnit } from "./firewall";
 import { renderAppStep } from "./steps/app";
+import { renderBundle, type BundleFile } from "./steps/bundle";
 import { renderFirewallStep } from "./steps/firewall";
 import { renderNginxStep } from "./steps/nginx";
 import { renderPackagesStep } from "./steps/packages";
 import { renderPrepareStep } from "./steps/prepare";
+import { renderRetireStep } from "./steps/retire";
 import { renderSysctlStep } from "./steps/sysctl";
 import { renderUwsgiStep } from "./steps/uwsgi";
 import { renderAptProxyConf, renderNginxLimits, renderSysctlConf, renderUwsgiProbe, renderUwsgiUnit, sysctlValues } from "./system";
@@ -19,8 +21,15 @@ export interface PlannedFile {
   mode: "0644" | "0755";
 }
 
+/**
+ * Each host gets two remote commands: `provision` (packages, kernel, firewall: on every host at
+ * once) and `activate` (what changes what the host serves: in rolling order).
+ */
+export type Phase = "provision" | "activate";
+
 export interface PlannedStep {
   name: string;
+  phase: Phase;
   /** `NN-name.sh`: the order steps run in on a host. */
   scriptName: string;
   script: string;
@@ -46,10 +55,12 @@ export function sha256(text: string): string {
 }
 
 const STEP_NUMBERS = { prepare: 10, packages: 20, sysctl: 30, firewall: 35, app: 40, uwsgi: 50, nginx: 50 } as const;
+const ACTIVATING: readonly string[] = ["app", "uwsgi", "nginx"];
 
 function step(name: keyof typeof STEP_NUMBERS, script: string, files: PlannedFile[] = [], archivePath?: string): PlannedStep {
   return {
     name,
+    phase: ACTIVATING.includes(name) ? "activate" : "provision",
     scriptName: `${STEP_NUMBERS[name]}-${name}.sh`,
     script,
     files,
@@ -119,4 +130,15 @@ export function planDeployment(t: Tuning, releaseId: string): DeploymentPlan {
     app: t.hosts.app.map((host) => planAppHost(t, host, releaseId)),
     nginxGeneration: generation,
   };
+}
+
+/** One phase of a host's plan as the script its remote command runs; `secretFiles` are staged too. */
+export function renderHostBundle(plan: HostPlan, phase: Phase, secretFiles: BundleFile[] = []): string {
+  const steps = plan.steps.filter((s) => s.phase === phase);
+  return renderBundle({ host: plan.host.name, phase, files: [...steps.flatMap((s) => s.files), ...secretFiles], steps });
+}
+
+/** What runs on a host listed in `hosts.retire`. */
+export function renderRetireBundle(hostName: string): string {
+  return renderBundle({ host: hostName, phase: "retire", files: [], steps: [{ scriptName: "90-retire.sh", script: renderRetireStep(hostName) }] });
 }

@@ -140,7 +140,14 @@ export const awsSchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
-  hosts: z.strictObject({ nginx: z.array(hostSchema), app: z.array(hostSchema) }).optional(),
+  hosts: z
+    .strictObject({
+      nginx: z.array(hostSchema),
+      app: z.array(hostSchema),
+      /** Hosts that left the stack and are to be returned to plain Debian on this `up`. */
+      retire: z.array(hostSchema).optional(),
+    })
+    .optional(),
   balancing: z.enum(BALANCING_METHODS, { error: `must be one of ${BALANCING_METHODS.join(", ")}` }).optional(),
   upstream: upstreamSchema.optional(),
   uwsgi: uwsgiSchema.optional(),

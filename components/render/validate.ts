@@ -171,6 +171,13 @@ export function validateModes(config: WebtierConfig): string[] {
   if (config.aws?.egress === "proxy" && config.aptProxy === undefined) {
     errors.push("aws.egress (proxy) requires aptProxy: app hosts without NAT install packages through it");
   }
+  const serving = [...(config.hosts?.nginx ?? []), ...(config.hosts?.app ?? [])];
+  (config.hosts?.retire ?? []).forEach((host, i) => {
+    const same = serving.find((h) => h.name === host.name || h.address === host.address);
+    if (same) {
+      errors.push(`hosts.retire[${i}] (${host.name} at ${host.address}) is still serving as ${same.name}: retire a host only once it left hosts.nginx and hosts.app`);
+    }
+  });
   if (config.aws?.adminCidr === "0.0.0.0/0") {
     errors.push("aws.adminCidr (0.0.0.0/0) must not open SSH to the whole internet");
   }

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { isSecret, recordResources, settled, unwrapSecrets, valueOf, type RecordedResource } from "../support/pulumi";
+import { bundleFiles, decodeBundle, isSecret, recordResources, settled, unwrapSecrets, valueOf, type RecordedResource } from "../support/pulumi";
 
 const resources = recordResources();
 // Imported after the mocks are in place.
@@ -40,14 +40,19 @@ const byName = (list: RecordedResource[], name: string) => {
 };
 
 describe("WebTier on existing hosts", () => {
-  it("creates exactly the copies and commands of the plan", async () => {
+  it("gives each host at most three remote resources: provision, the release upload, activate", async () => {
     const { mine } = await deploy("count", { ...hosts("", 3), bastion: { name: "lb-1", address: "203.0.113.10", user: "admin" } });
-    const count = (type: string) => mine().filter((r) => r.type === type).length;
-    // nginx host: 4 steps + retire, files for sysctl and nginx; app host: 6 steps + the app
-    // environment + retire, files for sysctl, firewall, app (the release) and uwsgi. Steps without
-    // files copy nothing.
-    expect(count("command:remote:Command")).toBe(5 + 3 * 8);
-    expect(count("command:remote:CopyToRemote")).toBe(2 + 3 * 4);
+    const perHost = new Map<string, string[]>();
+    for (const r of mine().filter((x) => x.type.startsWith("command:remote:"))) {
+      const [, host, kind] = /^count-((?:lb|app)-\d+)-(.+)$/.exec(r.name)!;
+      perHost.set(host!, [...(perHost.get(host!) ?? []), `${r.type.slice("command:remote:".length)}:${kind}`]);
+    }
+    expect(Object.fromEntries([...perHost].map(([h, kinds]) => [h, kinds.sort()]))).toEqual({
+      "lb-1": ["Command:activate", "Command:provision"],
+      "app-1": ["Command:activate", "Command:provision", "CopyToRemote:release"],
+      "app-2": ["Command:activate", "Command:provision", "CopyToRemote:release"],
+      "app-3": ["Command:activate", "Command:provision", "CopyToRemote:release"],
+    });
     // Nothing else but the tier components and one per host: no AWS resource here.
     expect(mine().filter((r) => !r.type.startsWith("command:remote:")).map((r) => r.type).sort()).toEqual([
       "webtier:index:AppTier", ...Array(4).fill("webtier:index:HostConfiguration"), "webtier:index:NginxTier", "webtier:index:WebTier",
@@ -78,126 +83,160 @@ describe("WebTier on existing hosts", () => {
     ]);
   });
 
-  it("runs each host's steps in order, app hosts one at a time, nginx after the app tier", async () => {
+  it("provisions every host at once, uploads before activating, activates app hosts one at a time, nginx last", async () => {
     const { mine } = await deploy("order", hosts("order-", 3));
     const list = mine();
     const step = (host: string, s: string) => byName(list, `order-order-${host}-${s}`);
     for (const host of ["app-1", "app-2", "app-3"]) {
-      const chain = ["prepare", "packages", "sysctl", "firewall", "app", "uwsgi"].map((s) => step(host, s));
-      chain.slice(1).forEach((cmd, i) => expect(cmd.started).toBeGreaterThan(chain[i]!.finished));
-      // A step's files are copied after the previous step ran and before the step runs.
-      const copy = step(host, "uwsgi-files");
-      expect(copy.type).toBe("command:remote:CopyToRemote");
-      expect(copy.started).toBeGreaterThan(step(host, "app").finished);
-      expect(step(host, "uwsgi").started).toBeGreaterThan(copy.finished);
+      expect(step(host, "release").started).toBeGreaterThan(step(host, "provision").finished);
+      expect(step(host, "activate").started).toBeGreaterThan(step(host, "release").finished);
     }
-    // Rolling: the step that changes what a host serves waits for the previous host's.
-    expect(step("app-2", "uwsgi").started).toBeGreaterThan(step("app-1", "uwsgi").finished);
-    expect(step("app-3", "uwsgi").started).toBeGreaterThan(step("app-2", "uwsgi").finished);
-    expect(step("lb-1", "nginx").started).toBeGreaterThan(step("app-3", "uwsgi").finished);
-    // Provisioning (packages, kernel, firewall, release) runs on every host at once.
-    expect(step("app-3", "prepare").started).toBeLessThan(step("app-1", "uwsgi").finished);
-    expect(step("lb-1", "prepare").started).toBeLessThan(step("app-1", "uwsgi").finished);
+    expect(step("lb-1", "activate").started).toBeGreaterThan(step("lb-1", "provision").finished);
+    // Rolling: an activation waits for the previous host's.
+    expect(step("app-2", "activate").started).toBeGreaterThan(step("app-1", "activate").finished);
+    expect(step("app-3", "activate").started).toBeGreaterThan(step("app-2", "activate").finished);
+    expect(step("lb-1", "activate").started).toBeGreaterThan(step("app-3", "activate").finished);
+    // Provisioning and uploads run on every host at once.
+    expect(step("app-3", "provision").started).toBeLessThan(step("app-1", "activate").finished);
+    expect(step("app-3", "release").started).toBeLessThan(step("app-1", "activate").finished);
+    expect(step("lb-1", "provision").started).toBeLessThan(step("app-1", "activate").finished);
   });
 
-  it("rolls out in batches of the configured size", async () => {
+  it("activates in batches of the configured size", async () => {
     const { mine } = await deploy("batch", { ...hosts("batch-", 4), rolloutBatchSize: 2 });
     const list = mine();
     const step = (host: string, s: string) => byName(list, `batch-batch-${host}-${s}`);
-    const firstBatchDone = Math.max(step("app-1", "uwsgi").finished, step("app-2", "uwsgi").finished);
-    expect(step("app-3", "uwsgi").started).toBeGreaterThan(firstBatchDone);
-    expect(step("app-4", "uwsgi").started).toBeGreaterThan(firstBatchDone);
+    const firstBatchDone = Math.max(step("app-1", "activate").finished, step("app-2", "activate").finished);
+    expect(step("app-3", "activate").started).toBeGreaterThan(firstBatchDone);
+    expect(step("app-4", "activate").started).toBeGreaterThan(firstBatchDone);
     // Hosts in one batch do not wait for each other.
-    expect(step("app-2", "uwsgi").started).toBeLessThan(step("app-1", "uwsgi").finished);
+    expect(step("app-2", "activate").started).toBeLessThan(step("app-1", "activate").finished);
   });
 
-  it("sends scripts on stdin and keeps every secret out of command strings", async () => {
+  it("carries every rendered file and step on stdin, bounded on the host, in the order the steps run", async () => {
+    const { tier, mine } = await deploy("payload", hosts("payload-", 1));
+    const rendered = (await valueOf(tier.renderedFiles))["payload-app-1"]!;
+    const provision = byName(mine(), "payload-payload-app-1-provision");
+    const activate = byName(mine(), "payload-payload-app-1-activate");
+    const command = "sudo -n timeout --kill-after=30 2400 bash -c 'set -eo pipefail; script=\"$(mktemp)\"; " +
+      "trap '\\''rm -f \"$script\"'\\'' EXIT; base64 -d | gzip -dc > \"$script\"; bash \"$script\" </dev/null'";
+    expect(provision.inputs.create).toBe(command);
+    expect(activate.inputs.create).toBe(command);
+    const provisionScript = decodeBundle(provision.inputs.stdin);
+    const activateScript = decodeBundle(unwrapSecrets(activate.inputs.stdin));
+    expect(provisionScript.split("\n").filter((l) => l.startsWith("bash "))).toEqual(
+      ["10-prepare", "20-packages", "30-sysctl", "35-firewall"].map((s) => `bash "$stage/.steps/${s}.sh" "$stage" </dev/null`),
+    );
+    expect(activateScript.split("\n").filter((l) => l.startsWith("bash "))).toEqual(
+      ["40-app", "50-uwsgi"].map((s) => `bash "$stage/.steps/${s}.sh" "$stage" </dev/null`),
+    );
+    // Every file the host receives travels in exactly one of its two payloads, byte for byte.
+    const staged = { ...bundleFiles(provisionScript), ...bundleFiles(activateScript) };
+    for (const [file, content] of Object.entries(rendered)) expect({ file, content: staged[file] }).toEqual({ file, content });
+    expect(Object.keys(staged).filter((f) => !f.startsWith("/.steps/") && rendered[f] === undefined)).toEqual(["/etc/webtier/app.env"]);
+    expect(staged["/etc/webtier/app.env"]).toBe("");
+  });
+
+  it("keeps every secret out of command strings and marks the payload that carries the app's environment secret", async () => {
     const { mine } = await deploy("sec", { ...hosts("sec-", 2), appEnvironment: { DJANGO_SECRET_KEY: "s3cr3t-value" } });
-    const commands = mine().filter((r) => r.type === "command:remote:Command");
-    for (const cmd of commands) {
-      const inputs = unwrapSecrets(cmd.inputs);
-      for (const field of ["create", "delete", "update"]) {
+    const remote = mine().filter((r) => r.type.startsWith("command:remote:"));
+    for (const r of remote) {
+      const inputs = unwrapSecrets(r.inputs);
+      for (const field of ["create", "delete", "update", "remotePath"]) {
         expect(String(inputs[field] ?? "")).not.toContain("s3cr3t-value");
         expect(String(inputs[field] ?? "")).not.toContain("secret-key-material");
       }
-      expect(isSecret(cmd.inputs.connection)).toBe(true);
+      expect(isSecret(r.inputs.connection)).toBe(true);
       expect(inputs.connection.privateKey).toBe(KEY);
     }
-    const uwsgi = byName(commands, "sec-sec-app-1-uwsgi");
-    expect(uwsgi.inputs.create).toMatch(/^sudo -n bash -s -- \/var\/lib\/webtier\/stage\/uwsgi-[0-9a-f]{16}$/);
-    expect(uwsgi.inputs.stdin).toContain('# webtier step "uwsgi" for host sec-app-1.');
-    const env = byName(commands, "sec-sec-app-1-app-environment");
-    expect(isSecret(env.inputs.stdin)).toBe(true);
-    expect(unwrapSecrets(env.inputs.stdin)).toBe('DJANGO_SECRET_KEY="s3cr3t-value"\n');
-    // uWSGI reads the environment when it starts: its step re-runs (and restarts) when it changes.
-    // The environment's hash makes the whole trigger list secret in state.
-    expect(isSecret(uwsgi.inputs.triggers)).toBe(true);
-    const uwsgiTriggers = unwrapSecrets(uwsgi.inputs.triggers);
-    expect(uwsgiTriggers).toHaveLength(3);
-    expect(uwsgiTriggers[2]).toBe(unwrapSecrets(env.inputs.triggers)[0]);
-    expect(uwsgiTriggers[2]).toMatch(/^[0-9a-f]{64}$/);
-    expect(env.started).toBeGreaterThan(byName(commands, "sec-sec-app-1-app").finished);
-    expect(uwsgi.started).toBeGreaterThan(env.finished);
+    for (const host of ["app-1", "app-2"]) {
+      const activate = byName(remote, `sec-sec-${host}-activate`);
+      expect(isSecret(activate.inputs.stdin)).toBe(true);
+      expect(bundleFiles(decodeBundle(unwrapSecrets(activate.inputs.stdin)))["/etc/webtier/app.env"]).toBe('DJANGO_SECRET_KEY="s3cr3t-value"\n');
+      // The provisioning payload holds no secret and stays readable in diffs.
+      const provision = byName(remote, `sec-sec-${host}-provision`);
+      expect(isSecret(provision.inputs.stdin)).toBe(false);
+      expect(decodeBundle(provision.inputs.stdin)).not.toContain("s3cr3t-value");
+    }
   });
 
-  it("copies each step's files as one directory laid out as the host sees it from the stage", async () => {
-    const { mine } = await deploy("bundle", hosts("bundle-", 1));
-    const copy = byName(mine(), "bundle-bundle-app-1-uwsgi-files");
-    const dir: string = await copy.inputs.source.path;
-    expect(dir.endsWith("/")).toBe(true);
-    const listed = fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
-    expect(listed).toEqual([
-      ".steps/50-uwsgi.sh", "etc/systemd/system/webtier-uwsgi.service", "etc/webtier/uwsgi.ini", "usr/local/lib/webtier/uwsgi-probe.py",
-    ]);
-    expect(fs.readFileSync(path.join(dir, "etc/webtier/uwsgi.ini"), "utf8")).toContain("socket = 10.0.1.11:3031\n");
-    const command = byName(mine(), "bundle-bundle-app-1-uwsgi");
-    expect(command.inputs.create).toBe(`sudo -n bash -s -- ${copy.inputs.remotePath}`);
-    const release: string = await byName(mine(), "bundle-bundle-app-1-app-files").inputs.source.path;
-    const releaseFiles = fs.readdirSync(path.join(release, "srv/webtier/releases"), { recursive: true });
-    expect(releaseFiles.map(String).sort()).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/), expect.stringMatching(/^[0-9a-f]{16}\/wsgi\.py$/)]);
+  it("uploads the release from a private local directory whose path depends on no address", async () => {
+    const { mine } = await deploy("release", hosts("release-", 2));
+    const uploads = mine().filter((r) => r.type === "command:remote:CopyToRemote");
+    expect(uploads.map((r) => r.name)).toEqual(["release-release-app-1-release", "release-release-app-2-release"]);
+    const dirs: string[] = await Promise.all(uploads.map((r) => r.inputs.source.path));
+    // One local directory for every host: the release's files and nothing else, named by its id.
+    expect(dirs[1]).toBe(dirs[0]);
+    const id = path.basename(dirs[0]!);
+    expect(dirs[0]).toMatch(/\/webtier\/releases\/[0-9a-f]{16}\/$/);
+    expect(fs.statSync(path.dirname(dirs[0]!)).mode & 0o777).toBe(0o700);
+    expect(fs.readdirSync(dirs[0]!).sort()).toEqual(fs.readdirSync(components.SAMPLE_APP_DIR).filter((f) => f !== "__pycache__").sort());
+    expect(uploads.map((r) => r.inputs.remotePath)).toEqual([`/var/lib/webtier/upload/release-${id}`, `/var/lib/webtier/upload/release-${id}`]);
   });
 
-  it("pins host keys, bounds dialing and jumps through the bastion to app hosts", async () => {
+  it("pins host keys, bounds dialing (bastion included, longer on first contact) and jumps through the bastion", async () => {
     const bastion = { name: "lb-1", address: "203.0.113.10", user: "admin", hostKey: "ssh-ed25519 AAAAlb1" };
     const { mine } = await deploy("conn", { ...hosts("conn-", 1), bastion });
-    const prepare = unwrapSecrets(byName(mine(), "conn-conn-app-1-prepare").inputs.connection);
-    expect(prepare).toEqual({
-      host: "10.0.1.11", port: 22, user: "admin", privateKey: KEY, hostKey: "ssh-ed25519 AAAAapp1",
-      dialErrorLimit: 60, perDialTimeout: 15,
-      proxy: { host: "203.0.113.10", port: 22, user: "admin", privateKey: KEY, hostKey: "ssh-ed25519 AAAAlb1", dialErrorLimit: 10, perDialTimeout: 15 },
+    const endpoint = { port: 22, user: "admin", privateKey: KEY, perDialTimeout: 15 };
+    const provision = unwrapSecrets(byName(mine(), "conn-conn-app-1-provision").inputs.connection);
+    expect(provision).toEqual({
+      host: "10.0.1.11", hostKey: "ssh-ed25519 AAAAapp1", ...endpoint, dialErrorLimit: 60,
+      proxy: { host: "203.0.113.10", hostKey: "ssh-ed25519 AAAAlb1", ...endpoint, dialErrorLimit: 60 },
     });
-    const later = unwrapSecrets(byName(mine(), "conn-conn-app-1-uwsgi").inputs.connection);
-    expect(later.dialErrorLimit).toBe(10);
-    const nginx = unwrapSecrets(byName(mine(), "conn-conn-lb-1-nginx").inputs.connection);
+    for (const later of ["release", "activate"]) {
+      const connection = unwrapSecrets(byName(mine(), `conn-conn-app-1-${later}`).inputs.connection);
+      expect({ later, limits: [connection.dialErrorLimit, connection.proxy.dialErrorLimit] }).toEqual({ later, limits: [10, 10] });
+    }
+    const nginx = unwrapSecrets(byName(mine(), "conn-conn-lb-1-activate").inputs.connection);
     expect(nginx.proxy).toBeUndefined();
   });
 
-  it("derives triggers from content and host identity only: same inputs, same triggers", async () => {
-    const triggersOf = async (name: string, args: Parameters<typeof deploy>[1]) => {
+  it("replaces a host's resources only for a new machine; content changes are updates of the payload", async () => {
+    const inputsOf = async (name: string, args: Parameters<typeof deploy>[1]) => {
       const { mine } = await deploy(name, args);
       return Object.fromEntries(
         mine()
           .filter((r) => r.type.startsWith("command:remote:"))
-          .map((r) => [r.name.slice(name.length + 1), JSON.stringify(unwrapSecrets(r.inputs.triggers))]),
+          .map((r) => [r.name.slice(name.length + 1), unwrapSecrets(r.inputs) as Record<string, any>]),
       );
     };
-    const base = await triggersOf("ta", hosts("", 2));
-    const again = await triggersOf("tb", hosts("", 2));
-    expect(again).toEqual(base);
-    expect(Object.keys(base)).toHaveLength(2 * 12 + 7);
+    const base = await inputsOf("ta", hosts("", 2));
+    const again = await inputsOf("tb", hosts("", 2));
+    expect(JSON.stringify(Object.values(again).map((i) => [i.triggers, i.stdin]))).toBe(JSON.stringify(Object.values(base).map((i) => [i.triggers, i.stdin])));
+    expect(Object.keys(base).sort()).toEqual(["app-1-activate", "app-1-provision", "app-1-release", "app-2-activate", "app-2-provision", "app-2-release", "lb-1-activate", "lb-1-provision"]);
+    expect(Object.fromEntries(Object.entries(base).map(([k, i]) => [k, i.triggers]))).toEqual({
+      "app-1-activate": ["i-1"], "app-1-provision": ["i-1"], "app-1-release": ["i-1"],
+      "app-2-activate": ["i-2"], "app-2-provision": ["i-2"], "app-2-release": ["i-2"],
+      "lb-1-activate": ["ssh-ed25519 AAAAlb1"], "lb-1-provision": ["ssh-ed25519 AAAAlb1"],
+    });
 
-    // A new app host: every nginx step whose content names the upstream changes, nothing else.
-    const grown = await triggersOf("tc", hosts("", 3));
-    const changed = Object.keys(base).filter((k) => grown[k] !== base[k]).sort();
-    expect(changed).toEqual(["lb-1-nginx", "lb-1-nginx-files"]);
+    // A new app host changes one existing payload, the nginx host's activation (its upstream).
+    const grown = await inputsOf("tc", hosts("", 3));
+    const changed = Object.keys(base).filter((k) => JSON.stringify(grown[k]) !== JSON.stringify(base[k])).sort();
+    expect(changed).toEqual(["lb-1-activate"]);
+    expect(grown["lb-1-activate"]!.triggers).toEqual(base["lb-1-activate"]!.triggers);
 
-    // A replaced machine (new identity, same address): everything on that host runs again.
+    // A replaced machine (new identity, same address): its three resources are replaced.
     const replaced = hosts("", 2);
     replaced.appHosts[1]!.identity = pulumi.output("i-replacement");
-    const moved = await triggersOf("td", replaced);
-    expect(Object.keys(base).filter((k) => moved[k] !== base[k]).every((k) => k.startsWith("app-2-"))).toBe(true);
-    expect(Object.keys(base).filter((k) => moved[k] !== base[k])).toHaveLength(12);
+    const moved = await inputsOf("td", replaced);
+    expect(Object.keys(base).filter((k) => JSON.stringify(moved[k]!.triggers) !== JSON.stringify(base[k]!.triggers)).sort())
+      .toEqual(["app-2-activate", "app-2-provision", "app-2-release"]);
+  });
+
+  it("retires the hosts listed to retire after the nginx tier stopped using them, through the bastion", async () => {
+    const bastion = { name: "lb-1", address: "203.0.113.10", user: "admin", hostKey: "ssh-ed25519 AAAAlb1" };
+    const gone = { name: "app-9", address: "10.0.1.99", user: "admin", hostKey: "ssh-ed25519 AAAAapp9" };
+    const { mine } = await deploy("ret", { ...hosts("ret-", 2), bastion, retireHosts: [gone] });
+    const retire = byName(mine(), "ret-app-9-retire");
+    const inputs = unwrapSecrets(retire.inputs);
+    expect(inputs.delete).toBeUndefined();
+    expect(inputs.triggers).toEqual(["ssh-ed25519 AAAAapp9"]);
+    expect(inputs.connection).toMatchObject({ host: "10.0.1.99", hostKey: "ssh-ed25519 AAAAapp9", proxy: { host: "203.0.113.10" } });
+    const script = decodeBundle(inputs.stdin);
+    expect(script).toContain('readonly HOST_NAME=app-9\n');
+    expect(script.split("\n").filter((l) => l.startsWith("bash "))).toEqual(['bash "$stage/.steps/90-retire.sh" "$stage" </dev/null']);
+    expect(retire.started).toBeGreaterThan(byName(mine(), "ret-ret-lb-1-activate").finished);
   });
 
   it("sets deletedWith to the instance so destroy never dials a deleted host", async () => {
@@ -217,14 +256,9 @@ describe("WebTier on existing hosts", () => {
     await valueOf(tier.stepOutputs);
     await settled(resources);
     const appSteps = [...deletedWith].filter(([name]) => name.startsWith("dw-dw-app-1-"));
-    expect(appSteps.map(([name]) => name).sort()).toEqual([
-      "dw-dw-app-1-app", "dw-dw-app-1-app-environment", "dw-dw-app-1-app-files", "dw-dw-app-1-firewall", "dw-dw-app-1-firewall-files",
-      "dw-dw-app-1-packages", "dw-dw-app-1-prepare", "dw-dw-app-1-retire", "dw-dw-app-1-sysctl",
-      "dw-dw-app-1-sysctl-files", "dw-dw-app-1-uwsgi", "dw-dw-app-1-uwsgi-files",
-    ].sort());
+    expect(appSteps.map(([name]) => name).sort()).toEqual(["dw-dw-app-1-activate", "dw-dw-app-1-provision", "dw-dw-app-1-release"]);
     expect(appSteps.every(([, resource]) => resource === instance)).toBe(true);
-    // Existing hosts have no instance: their commands (and retire on destroy) do run.
-    expect(deletedWith.get("dw-dw-lb-1-retire")).toBeUndefined();
+    // Existing hosts have no instance.
+    expect(deletedWith.get("dw-dw-lb-1-activate")).toBeUndefined();
   });
 });
-

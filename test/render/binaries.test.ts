@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { planDeployment, REMOTE, type DeploymentPlan } from "../../components/render";
+import { planDeployment, REMOTE, renderHostBundle, renderRetireBundle, type DeploymentPlan } from "../../components/render";
 import { requireBinary, run } from "../support/binaries";
 import { exampleConfig, tuningOf, withHosts } from "../support/fixtures";
 
@@ -92,12 +92,16 @@ describe.each(plans)("%s", (name, plan, socketPort) => {
     }
   });
 
-  it("every step script is shellcheck-clean", () => {
+  it("every step script, each host's two bundles and the retire bundle are shellcheck-clean", () => {
     requireBinary("shellcheck");
     const scripts = new Map<string, string>();
     for (const host of [...plan.nginx, ...plan.app]) {
       for (const step of host.steps) scripts.set(step.script, `${host.host.name}-${step.scriptName}`);
+      for (const phase of ["provision", "activate"] as const) {
+        scripts.set(renderHostBundle(host, phase, [{ path: REMOTE.appEnv, content: 'KEY="value"\n' }]), `${host.host.name}-${phase}-bundle.sh`);
+      }
     }
+    scripts.set(renderRetireBundle("app-9"), "app-9-retire-bundle.sh");
     const dir = path.join(work, `${name.replace(/\W+/g, "-")}-scripts`);
     fs.mkdirSync(dir, { recursive: true });
     const files = [...scripts].map(([script, file]) => {

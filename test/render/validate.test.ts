@@ -126,3 +126,30 @@ describe("checkConfig", () => {
     expect(checkConfig(withHosts(3, { balancing: "ip_hash" })).warnings).toEqual([]);
   });
 });
+
+describe("hosts.retire", () => {
+  const retiring = (entry: Record<string, unknown>) => {
+    const config = withHosts(2);
+    (config.hosts as Record<string, unknown>).retire = [entry];
+    return config;
+  };
+
+  it("accepts a host that left the serving tiers", () => {
+    expect(checkConfig(retiring({ name: "app-9", address: "10.0.1.99", hostKey: "ssh-ed25519 AAAAapp9" }))).toMatchObject({ ok: true, errors: [] });
+  });
+
+  it("refuses a host still serving, by name or by address, naming the entry and the rule", () => {
+    expect(errorsOf(retiring({ name: "app-2", address: "10.0.1.99" }))).toEqual([
+      "hosts.retire[0] (app-2 at 10.0.1.99) is still serving as app-2: retire a host only once it left hosts.nginx and hosts.app",
+    ]);
+    expect(errorsOf(retiring({ name: "old-1", address: "10.0.1.11" }))).toEqual([
+      "hosts.retire[0] (old-1 at 10.0.1.11) is still serving as app-1: retire a host only once it left hosts.nginx and hosts.app",
+    ]);
+  });
+
+  it("checks retire entries like every host entry", () => {
+    expect(errorsOf(retiring({ name: "App_9", address: "10.0.1.99" }))).toEqual([
+      "hosts.retire[0].name (App_9) must be lowercase letters, digits and '-' (a DNS label)",
+    ]);
+  });
+});

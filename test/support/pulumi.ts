@@ -1,3 +1,4 @@
+import { gunzipSync } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Resolves an Output so a test can await it (an expect inside an un-awaited apply never fails). */
@@ -38,6 +39,7 @@ export function isSecret(value: any): boolean {
 export function recordResources(
   outputs: (type: string, name: string, inputs: any) => Record<string, unknown> = () => ({}),
   functions: Record<string, (inputs: any) => Record<string, unknown>> = {},
+  options: { preview?: boolean } = {},
 ) {
   const resources: RecordedResource[] = [];
   let clock = 0;
@@ -57,7 +59,7 @@ export function recordResources(
     },
     "webtier",
     "test",
-    false,
+    options.preview ?? false,
   );
   return resources;
 }
@@ -69,4 +71,19 @@ export async function settled(resources: RecordedResource[], quietMs = 100): Pro
     seen = resources.length;
     await new Promise((resolve) => setTimeout(resolve, quietMs));
   }
+}
+
+/** The script a remote command's stdin carries (gzip + base64, see encodeBundle). */
+export function decodeBundle(stdin: string): string {
+  return gunzipSync(Buffer.from(stdin, "base64")).toString("utf8");
+}
+
+/** The files a bundle stages, by absolute path (text and base64 here-documents alike). */
+export function bundleFiles(script: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const pattern = /^stage_file (\S+) (cat|base64 -d) <<'(WEBTIER_EOF|WEBTIER_BASE64)'\n([\s\S]*?)^\3$/gm;
+  for (const [, file, decoder, , body] of script.matchAll(pattern)) {
+    files[file!.replace(/^'|'$/g, "")] = decoder === "cat" ? body! : Buffer.from(body!, "base64").toString("utf8");
+  }
+  return files;
 }

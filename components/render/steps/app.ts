@@ -21,6 +21,7 @@ export function renderAppStep(host: Host, release: AppRelease, uid: string, gid:
     vars: [
       ["RELEASE", release.id],
       ["RELEASES", REMOTE.releases],
+      ["UPLOAD", `${REMOTE.uploadRoot}/release-${release.id}`],
       ["CURRENT", REMOTE.currentRelease],
       ["VENVS", REMOTE.venvs],
       ["REQUIREMENTS_ID", release.requirementsId ?? ""],
@@ -38,10 +39,10 @@ fi
 install -d -m 0755 "$RELEASES" "$VENVS"
 
 if [ ! -d "$RELEASES/$RELEASE" ]; then
-  [ -d "$STAGE$RELEASES/$RELEASE" ] || fail "staged release $STAGE$RELEASES/$RELEASE is missing"
+  [ -d "$UPLOAD" ] || fail "release $RELEASE is neither installed nor uploaded to $UPLOAD; copy it again with pulumi up --replace on this host's release resource"
   incoming="$(mktemp -d "$RELEASES/.incoming.XXXXXX")"
   trap 'rm -rf "$incoming"' EXIT
-  cp -R "$STAGE$RELEASES/$RELEASE/." "$incoming/"
+  cp -R "$UPLOAD/." "$incoming/"
   # Code is owned by root and read-only for the app user.
   chown -R root:root "$incoming"
   chmod -R u=rwX,go=rX "$incoming"
@@ -51,6 +52,8 @@ if [ ! -d "$RELEASES/$RELEASE" ]; then
 else
   echo "release $RELEASE present"
 fi
+# The upload belongs to the SSH user: once installed (root-owned), it is not needed.
+rm -rf "$UPLOAD"
 
 # A virtualenv records its own path, so it is built in place; a marker says it is complete.
 venv="$VENVS/$REQUIREMENTS_ID"

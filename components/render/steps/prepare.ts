@@ -3,8 +3,8 @@ import type { Host } from "../tuning";
 import { renderScript } from "./shell";
 
 /**
- * First step on a host: waits for first boot to finish and creates the private stage directory the
- * SSH user copies files into (CopyToRemote runs as that user, without sudo).
+ * First step on a host: waits for first boot to finish and creates the private upload directory
+ * the SSH user copies the app release into (CopyToRemote runs as that user, without sudo).
  */
 export function renderPrepareStep(host: Host): string {
   return renderScript({
@@ -13,6 +13,8 @@ export function renderPrepareStep(host: Host): string {
     vars: [
       ["OWNER", host.user],
       ["MARKER", REMOTE.hostMarker],
+      ["STAGE_ROOT", REMOTE.stageRoot],
+      ["UPLOAD_ROOT", REMOTE.uploadRoot],
     ],
     body: `
 if command -v cloud-init >/dev/null 2>&1; then
@@ -21,11 +23,11 @@ if command -v cloud-init >/dev/null 2>&1; then
   timeout 900 cloud-init status --wait >/dev/null || rc=$?
   [ "$rc" -eq 0 ] || [ "$rc" -eq 2 ] || fail "cloud-init did not finish (exit $rc)"
 fi
-install -d -m 0755 "$(dirname "$STAGE_ROOT")"
-install -d -m 0700 -o "$OWNER" -g "$(id -gn "$OWNER")" "$STAGE_ROOT"
+install -d -m 0755 "$(dirname "$UPLOAD_ROOT")"
+install -d -m 0700 -o "$OWNER" -g "$(id -gn "$OWNER")" "$UPLOAD_ROOT"
 printf '%s\n' "$HOST_NAME" > "$MARKER"
-# Each step prunes its own older stage directories; this catches those of steps that are gone.
-find "$STAGE_ROOT" -mindepth 1 -maxdepth 1 -type d -mtime +7 -exec rm -rf {} +
+# Every command removes its own stage directory; one killed by its time bound cannot.
+find "$STAGE_ROOT" -mindepth 1 -maxdepth 1 -type d -mmin +1440 -exec rm -rf {} +
 echo "ready: $(uname -n)"
 `,
   });

@@ -1,33 +1,58 @@
 import { REMOTE } from "../paths";
-import type { Role } from "../tuning";
-import { shellQuote } from "./shell";
+import { renderScript } from "./shell";
 
 /**
- * What runs when a host leaves the stack but keeps running (existing hosts, scale-in): stop
- * serving webtier's app and remove what webtier installed, leaving a plain Debian host. A single
- * bash -c string, stored with the resource at creation and run on its deletion.
+ * Returns a host that leaves the stack to a plain Debian host: stops what webtier runs there and
+ * removes what it installed (uWSGI and its firewall, or nginx's webtier configuration with the
+ * distribution's nginx.conf put back). Only acts on the machine it configured under this name.
  */
-export function renderRetireScript(role: Role, hostName: string): string {
-  // A renamed host (same machine, new name) has already been configured under its new name.
-  const guard = `[ "$(cat ${REMOTE.hostMarker} 2>/dev/null)" = ${shellQuote(hostName)} ] || exit 0`;
-  const common = `rm -f ${REMOTE.sysctl} ${REMOTE.aptProxy} ${REMOTE.hostMarker}; rm -rf ${REMOTE.stageRoot}`;
-  if (role === "app") {
-    return [
-      "set -u",
-      guard,
-      `systemctl disable --now ${REMOTE.uwsgiService} ${REMOTE.firewallService} 2>/dev/null || true`,
-      `rm -f ${REMOTE.uwsgiUnit} ${REMOTE.uwsgiIni} ${REMOTE.appEnv} ${REMOTE.firewallUnit} ${REMOTE.appFirewall}`,
-      "systemctl daemon-reload",
-      common,
-    ].join("; ");
-  }
-  return [
-    "set -u",
-    guard,
-    `if [ -f ${REMOTE.nginxDistConf} ]; then cp -p ${REMOTE.nginxDistConf} ${REMOTE.nginxConf}; fi`,
-    `rm -rf ${REMOTE.nginxUpstream.replace(/\/[^/]+$/, "")} ${REMOTE.nginxLimits}`,
-    "systemctl daemon-reload",
-    "if nginx -t -q; then systemctl reload nginx; else systemctl stop nginx; fi",
-    common,
-  ].join("; ");
+export function renderRetireStep(hostName: string): string {
+  return renderScript({
+    step: "retire",
+    host: hostName,
+    vars: [
+      ["MARKER", REMOTE.hostMarker],
+      ["UWSGI_SERVICE", REMOTE.uwsgiService],
+      ["FIREWALL_SERVICE", REMOTE.firewallService],
+      ["APP_FILES", [REMOTE.uwsgiUnit, REMOTE.uwsgiIni, REMOTE.appEnv, REMOTE.appliedEnv, REMOTE.firewallUnit, REMOTE.appFirewall]],
+      ["NGINX_CONF", REMOTE.nginxConf],
+      ["NGINX_DIST_CONF", REMOTE.nginxDistConf],
+      ["NGINX_WEBTIER_DIR", REMOTE.nginxUpstream.replace(/\/[^/]+$/, "")],
+      ["NGINX_LIMITS", REMOTE.nginxLimits],
+      ["HOST_FILES", [REMOTE.sysctl, REMOTE.aptProxy, REMOTE.hostMarker]],
+      ["WORK_DIRS", [REMOTE.stageRoot, REMOTE.uploadRoot]],
+    ],
+    body: `
+# A machine now configured under another name (or never configured) is not this host any more.
+configured_as="$(cat "$MARKER" 2>/dev/null || true)"
+if [ "$configured_as" != "$HOST_NAME" ]; then
+  echo "nothing to retire: this machine is configured as '\${configured_as:-nothing}'"
+  exit 0
+fi
+
+if [ -f "\${APP_FILES[0]}" ] || [ -f "\${APP_FILES[4]}" ]; then
+  systemctl disable --now "$UWSGI_SERVICE" "$FIREWALL_SERVICE" 2>/dev/null || true
+  rm -f "\${APP_FILES[@]}"
+  echo "uWSGI and its firewall removed"
+fi
+
+if [ -d "$NGINX_WEBTIER_DIR" ]; then
+  if [ -f "$NGINX_DIST_CONF" ]; then cp -p "$NGINX_DIST_CONF" "$NGINX_CONF"; fi
+  rm -rf "$NGINX_WEBTIER_DIR" "$NGINX_LIMITS" "$NGINX_DIST_CONF"
+  systemctl daemon-reload
+  if timeout 30 nginx -t -q 2>/dev/null; then
+    timeout 60 systemctl reload-or-restart nginx
+    echo "nginx serves the distribution's configuration again"
+  else
+    systemctl stop nginx
+    echo "nginx stopped: the configuration left without webtier's does not pass nginx -t"
+  fi
+fi
+
+systemctl daemon-reload
+rm -f "\${HOST_FILES[@]}"
+rm -rf "\${WORK_DIRS[@]}"
+echo "retired $HOST_NAME"
+`,
+  });
 }

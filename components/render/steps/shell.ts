@@ -1,5 +1,3 @@
-import { REMOTE } from "../paths";
-
 // Building blocks shared by every rendered step script.
 
 /** Quotes one value for bash: safe for any content, including quotes and newlines. */
@@ -46,19 +44,12 @@ install_file() {
 differs() {
   ! cmp -s "$STAGE$1" "$1"
 }
-
-# After a successful step, earlier stage directories of the same step are no longer needed.
-prune_stages() {
-  [ "$(dirname "$STAGE")" = "$STAGE_ROOT" ] || return 0
-  find "$STAGE_ROOT" -mindepth 1 -maxdepth 1 -type d -name "$STEP-*" ! -path "$STAGE" -exec rm -rf {} +
-}
 `;
 
 export function renderScript(spec: ScriptSpec): string {
   const vars = [
     ["HOST_NAME", spec.host] as const,
     ["STEP", spec.step] as const,
-    ["STAGE_ROOT", REMOTE.stageRoot] as const,
     ...spec.vars,
   ].map(([name, value]) =>
     Array.isArray(value) ? `readonly ${name}=${shellArray(value)}` : `readonly ${name}=${shellQuote(value as string | number)}`,
@@ -70,6 +61,5 @@ ${PRELUDE}
 ${vars.join("\n")}
 
 ${spec.body.trim()}
-prune_stages
 `;
 }

@@ -54,7 +54,9 @@ bind_options() { grep -E '^(socket|listen|freebind|stats|uid|gid) ' "$1" 2>/dev/
 if [ "$(bind_options "$INI")" != "$(bind_options "$STAGE$INI")" ]; then bind_changed=true; fi
 if differs "$UNIT"; then unit_changed=true; fi
 if [ "$previous_release" != "$RELEASE_DIR" ]; then release_changed=true; fi
-# The environment file is written by its own command; uWSGI reads it only when it starts.
+# The app's environment is staged with this step (secret, root-only); uWSGI reads it only when it
+# starts, so a changed one means a restart.
+if [ -f "$STAGE$APP_ENV" ]; then install_file "$APP_ENV" 0600; fi
 if [ -f "$APP_ENV" ] || [ -f "$APPLIED_ENV" ]; then
   if ! cmp -s "$APP_ENV" "$APPLIED_ENV"; then env_changed=true; fi
 fi

@@ -1,0 +1,38 @@
+// The preview of a scale-out from 3 to 4 app hosts: the existing instances answer with their
+// addresses, the new one's are unknown — and so is the upstream every nginx payload renders.
+import { beforeAll, describe, expect, it } from "vitest";
+import { settled } from "./support/pulumi";
+import { checkFailures, holdsUnknown, recordAwsPreview, remoteResourcesPerHost, setAwsConfig } from "./support/previewProgram";
+
+const resources = recordAwsPreview((type, name) => type !== "aws:ec2/instance:Instance" || !name.endsWith("-app-4"));
+setAwsConfig(4);
+
+beforeAll(async () => {
+  await import("../index.js");
+  await settled(resources);
+}, 60_000);
+
+describe("the program previewed for a scale-out from 3 to 4 app hosts", () => {
+  it("passes the provider's Check on every remote resource", async () => {
+    expect(await checkFailures(resources)).toEqual([]);
+  });
+
+  it("keeps every upload source known while the payloads wait for the new address", () => {
+    const unknownStdin = resources
+      .filter((r) => r.type === "command:remote:Command" && holdsUnknown(r.inputs.stdin))
+      .map((r) => r.name)
+      .sort();
+    // All hosts render in one apply over every address, so the preview shows each payload as
+    // unknown (a possible update); the update itself finds the unchanged ones equal and runs nothing.
+    expect(unknownStdin).toEqual(["app-1", "app-2", "app-3", "app-4", "lb-1"].flatMap((h) => [`webtier-${h}-activate`, `webtier-${h}-provision`]).sort());
+    for (const upload of resources.filter((r) => r.type === "command:remote:CopyToRemote")) {
+      expect({ upload: upload.name, source: holdsUnknown(upload.inputs.source) }).toEqual({ upload: upload.name, source: false });
+    }
+  });
+
+  it("declares at most four remote resources per host", () => {
+    const perHost = remoteResourcesPerHost(resources);
+    expect(Object.keys(perHost).sort()).toEqual(["app-1", "app-2", "app-3", "app-4", "lb-1"]);
+    for (const [host, kinds] of Object.entries(perHost)) expect({ host, count: kinds.length }).toEqual({ host, count: host === "lb-1" ? 2 : 3 });
+  });
+});
