@@ -1,0 +1,36 @@
+// How the lab engine words things: the provider's command error, the preview's plan, step names.
+import { describe, expect, it } from "vitest";
+import { commandFailure, goQuote, planLines, stepName } from "../../../lab/engine/format";
+
+describe("format", () => {
+  it("quotes the command like Go's %q", () => {
+    expect(goQuote('sudo -n bash -s -- "a"\n\tb\\')).toBe('"sudo -n bash -s -- \\"a\\"\\n\\tb\\\\"');
+    expect(goQuote("\u0007\u000b\u0001é")).toBe('"\\a\\v\\x01é"');
+  });
+
+  it("words a failed command as the provider does", () => {
+    expect(commandFailure(2, undefined, "false", "oops\n")).toBe('Process exited with status 2: running "false":\noops\n');
+  });
+
+  it("prints the plan: counts per type and operation, then one line per change", () => {
+    const step = (op: "create" | "update" | "replace" | "delete" | "same", name: string, type = "command:remote:Command") =>
+      ({ urn: `u-${name}`, type, name, host: "app-1", op });
+    expect(planLines([
+      step("same", "a"), step("update", "b"), step("replace", "c"), step("delete", "d"),
+      step("create", "e", "command:remote:CopyToRemote"), step("same", "f", "command:remote:CopyToRemote"),
+    ])).toEqual([
+      "plan: command:remote:Command: 0 create, 1 update, 1 replace, 1 delete, 1 same",
+      "plan: command:remote:CopyToRemote: 1 create, 0 update, 0 replace, 0 delete, 1 same",
+      "plan:   create  e (CopyToRemote on app-1)",
+      "plan:   update  b (Command on app-1)",
+      "plan:   replace c (Command on app-1)",
+      "plan:   delete  d (Command on app-1)",
+    ]);
+  });
+
+  it("names a step after its host", () => {
+    expect(stepName("webtier-app-1-uwsgi-file-0", "app-1")).toBe("uwsgi-file-0");
+    expect(stepName("webtier-lb-1-retire", "lb-1")).toBe("retire");
+    expect(stepName("other", "lb-1")).toBe("other");
+  });
+});

@@ -1,0 +1,33 @@
+// The engine under the real SDK (apply): the resource options Pulumi's engine acts on reach it
+// through the monitor, which `setMocks`' newResource would not deliver.
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, expect, it } from "vitest";
+import { installEngine } from "../../../lab/engine/monitor";
+import { readDeployState } from "../../../lab/engine/state";
+import { engineRun, newStateFile, tmp } from "./engineSupport";
+import * as fs from "node:fs";
+
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+
+it("records dependencies and deletedWith from the registration, and answers stdout", async () => {
+  const stateFile = newStateFile();
+  const run = engineRun(stateFile);
+  installEngine(run.engine, "webtier", "lab", false);
+  const connection = { host: "10.0.0.11", user: "admin", privateKey: pulumi.secret("KEY") };
+  const host = new command.remote.Command("host", { connection, create: "identify", delete: "wipe" });
+  const step = new command.remote.Command("step", { connection, create: pulumi.interpolate`configure ${host.stdout}` }, {
+    deletedWith: host, deleteBeforeReplace: true, replaceOnChanges: ["stdin"], dependsOn: [host],
+  });
+  const created = await new Promise((resolve) => step.create.apply(resolve));
+  await waitForRPCs();
+  await run.engine.idle();
+  expect(created).toBe("configure out:identify");
+  expect(run.transport.calls).toEqual(["dial admin@10.0.0.11", "exec #1 identify", "dial admin@10.0.0.11", "exec #2 configure out:identify"]);
+  const hostUrn = "urn:pulumi:lab::webtier::command:remote:Command::host";
+  const recorded = readDeployState(stateFile).resources["urn:pulumi:lab::webtier::command:remote:Command::step"]!;
+  expect({ dependencies: recorded.dependencies, deletedWith: recorded.deletedWith }).toEqual({ dependencies: [hostUrn], deletedWith: hostUrn });
+  // The connection's defaults come from the SDK; the secret is unwrapped in the state.
+  expect(recorded.inputs.connection).toEqual({ host: "10.0.0.11", user: "admin", privateKey: "KEY", port: 22, dialErrorLimit: 10, perDialTimeout: 15 });
+});
