@@ -54,9 +54,16 @@ function runSsh(args: string[], input: string | Buffer): Promise<Spawned> {
   });
 }
 
-/** The last lines ssh printed: the cause of a failed dial. */
-const causeOf = (stderr: string, code: number | undefined) =>
-  stderr.trim().split("\n").map((l) => l.trim()).filter(Boolean).slice(-3).join("; ") || `ssh exited ${code}`;
+// Lines of ssh's stderr that repeat or hide the cause of a failed dial.
+const NOISE = [/^ssh-keygen -f /, /^stdio forwarding failed$/, /^Connection closed by UNKNOWN port/, /^kex_exchange_identification: Connection closed by remote host$/];
+
+/** What ssh said about a failed dial, with the config alias replaced by the hop it stands for. */
+export function dialCause(stderr: string, code: number | undefined, alias: string, hop: string): string {
+  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const telling = lines.filter((l) => !NOISE.some((re) => re.test(l)));
+  const cause = (telling.length > 0 ? telling : lines).slice(-3).join("; ") || `ssh exited ${code}`;
+  return cause.split(alias).join(hop);
+}
 
 export class SshTransport implements Transport {
   private seq = 0;
@@ -120,7 +127,7 @@ export class SshTransport implements Transport {
       ["-F", session.config, "-o", "ControlMaster=yes", "-o", `ControlPath=${session.socket}`, "-o", `ControlPersist=${PERSIST_SECONDS}`, "-f", "-N", "--", alias],
       "",
     );
-    if (r.code !== 0) throw new Error(causeOf(r.stderr, r.code));
+    if (r.code !== 0) throw new Error(dialCause(r.stderr, r.code, alias, `${hop.user ?? "root"}@${hop.host}`));
     return session;
   }
 

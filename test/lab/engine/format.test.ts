@@ -1,6 +1,7 @@
 // How the lab engine words things: the provider's command error, the preview's plan, step names.
 import { describe, expect, it } from "vitest";
 import { commandFailure, goQuote, planLines, stepName } from "../../../lab/engine/format";
+import { dialCause } from "../../../lab/engine/sshTransport";
 
 describe("format", () => {
   it("quotes the command like Go's %q", () => {
@@ -32,5 +33,16 @@ describe("format", () => {
     expect(stepName("webtier-app-1-uwsgi-file-0", "app-1")).toBe("uwsgi-file-0");
     expect(stepName("webtier-lb-1-retire", "lb-1")).toBe("retire");
     expect(stepName("other", "lb-1")).toBe("other");
+  });
+});
+
+describe("dial causes", () => {
+  it("keep what ssh says about the failure, naming the hop instead of the config alias", () => {
+    const mismatch = 'ssh-keygen -f "/tmp/x/known-1" -R "wt-62"\nHost key for wt-62 has changed and you have requested strict checking.\nHost key verification failed.\n';
+    expect(dialCause(mismatch, 255, "wt-62", "admin@10.77.1.102"))
+      .toBe("Host key for admin@10.77.1.102 has changed and you have requested strict checking.; Host key verification failed.");
+    const tunnel = "channel 0: open failed: connect failed: No route to host\nstdio forwarding failed\nkex_exchange_identification: Connection closed by remote host\nConnection closed by UNKNOWN port 65535\n";
+    expect(dialCause(tunnel, 255, "wt-7", "admin@10.77.1.104")).toBe("channel 0: open failed: connect failed: No route to host");
+    expect(dialCause("", 255, "wt-7", "h")).toBe("ssh exited 255");
   });
 });
