@@ -1,6 +1,6 @@
 import { configDefaults, defineConfig } from "vitest/config";
 
-const LAB_HOST_TESTS = ["test/lab/e2e*.test.ts", "test/lab/hosts.test.ts"];
+const LAB_HOST_TESTS = ["test/lab/e2e*.test.ts", "test/lab/hosts.test.ts", "test/lab/engineSsh.test.ts"];
 
 export default defineConfig({
   test: {

@@ -55,13 +55,13 @@ function runSsh(args: string[], input: string | Buffer): Promise<Spawned> {
 }
 
 // Lines of ssh's stderr that repeat or hide the cause of a failed dial.
-const NOISE = [/^ssh-keygen -f /, /^stdio forwarding failed$/, /^Connection closed by UNKNOWN port/, /^kex_exchange_identification: Connection closed by remote host$/];
+const NOISE = [/^remove with:$/, /^Offending .* key in /, /^ssh-keygen -f /, /^stdio forwarding failed$/, /^Connection closed by UNKNOWN port/, /^kex_exchange_identification: Connection closed by remote host$/];
 
 /** What ssh said about a failed dial, with the config alias replaced by the hop it stands for. */
 export function dialCause(stderr: string, code: number | undefined, alias: string, hop: string): string {
   const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
   const telling = lines.filter((l) => !NOISE.some((re) => re.test(l)));
-  const cause = (telling.length > 0 ? telling : lines).slice(-3).join("; ") || `ssh exited ${code}`;
+  const cause = (telling.length > 0 ? telling : lines).slice(-2).join("; ") || `ssh exited ${code}`;
   return cause.split(alias).join(hop);
 }
 

@@ -1,6 +1,6 @@
 // The lab engine's rules with a fake transport: each test would fail if its rule were dropped.
 import * as fs from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { readDeployState, writeDeployState } from "../../../lab/engine/state";
 import { apply, command, copy, COMMAND, engineRun, newStateFile, secret, tmp, urnOf, viaBastion } from "./engineSupport";
 
@@ -221,18 +221,26 @@ describe("lab engine: connections", () => {
     expect(run.lines).toEqual([expect.stringMatching(/^lb-1 +nginx +FAILED after \d+\.\ds$/)]);
   });
 
-  it("stops nothing that runs: no timeout of its own around a command", async () => {
-    const run = engineRun(newStateFile());
-    let release!: () => void;
-    const slow = new Promise<void>((resolve) => (release = resolve));
-    const exec = run.transport.exec.bind(run.transport);
-    run.transport.exec = async (s, c, i) => {
-      await slow;
-      return exec(s, c, i);
-    };
-    const registered = run.engine.register(command("slow", { create: "sleep 3600" }, { }));
-    setTimeout(release, 50);
-    expect(await registered).toMatchObject({ stdout: "out:sleep 3600" });
+  it("stops nothing that runs: a command still running after an hour is waited for, not killed", async () => {
+    vi.useFakeTimers();
+    try {
+      const run = engineRun(newStateFile());
+      let release!: () => void;
+      const running = new Promise<void>((resolve) => (release = resolve));
+      const exec = run.transport.exec.bind(run.transport);
+      run.transport.exec = async (s, c, i) => {
+        await running;
+        return exec(s, c, i);
+      };
+      let settled = false;
+      const registered = run.engine.register(command("slow", { create: "sleep 7200" })).finally(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(60 * 60_000);
+      expect({ settled, calls: run.transport.calls }).toEqual({ settled: false, calls: ["dial admin@10.0.0.11"] });
+      release();
+      expect(await registered).toMatchObject({ stdout: "out:sleep 7200" });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -38,7 +38,7 @@ describe("format", () => {
 
 describe("dial causes", () => {
   it("keep what ssh says about the failure, naming the hop instead of the config alias", () => {
-    const mismatch = 'ssh-keygen -f "/tmp/x/known-1" -R "wt-62"\nHost key for wt-62 has changed and you have requested strict checking.\nHost key verification failed.\n';
+    const mismatch = 'Offending ED25519 key in /tmp/x/known-1:1\nremove with:\nssh-keygen -f "/tmp/x/known-1" -R "wt-62"\nHost key for wt-62 has changed and you have requested strict checking.\nHost key verification failed.\n';
     expect(dialCause(mismatch, 255, "wt-62", "admin@10.77.1.102"))
       .toBe("Host key for admin@10.77.1.102 has changed and you have requested strict checking.; Host key verification failed.");
     const tunnel = "channel 0: open failed: connect failed: No route to host\nstdio forwarding failed\nkex_exchange_identification: Connection closed by remote host\nConnection closed by UNKNOWN port 65535\n";
