@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { readStackFile } from "../components";
 import { labStackConfig } from "./deployConfig";
-import { previewInChild } from "./deployPreview";
+import { previewInChild, previewRefusal } from "./deployPreview";
 import { runProgram, type ProgramExports, type ProgramRun } from "./deployProgram";
 import { DeployEngine, type EngineStats } from "./engine/engine";
 import { planLines } from "./engine/format";
@@ -76,8 +76,8 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
     const started = Date.now();
     const preview = await previewInChild({ ...run, owner, hostNames }, log);
     for (const line of planLines(preview.plan)) log(line);
-    if (preview.checkFailures.length > 0) throw new Error(`preview failed, nothing applied:\n${preview.checkFailures.join("\n")}`);
-    if (preview.error !== undefined) throw new Error(`preview failed, nothing applied: ${preview.error}`);
+    const refusal = previewRefusal(preview);
+    if (refusal !== undefined) throw new Error(refusal);
 
     const transport = new SshTransport(fs.mkdtempSync(path.join(os.tmpdir(), "wtlab-ssh-")));
     const engine = new DeployEngine({ preview: false, transport, hostNames, log, owner });

@@ -25,6 +25,13 @@ export interface PreviewOutcome {
 }
 
 const RESULT_MARK = "@@lab-preview ";
+
+/** Why the apply must not start (a Check failure, or the preview itself failed), else undefined. */
+export function previewRefusal(outcome: PreviewOutcome): string | undefined {
+  if (outcome.checkFailures.length > 0) return `preview failed, nothing applied:\n${outcome.checkFailures.join("\n")}`;
+  if (outcome.error !== undefined) return `preview failed, nothing applied: ${outcome.error}`;
+  return undefined;
+}
 const REPO_ROOT = path.resolve(__dirname, "..");
 
 /** Runs the preview in a child process; its other output goes to `log` line by line. */

@@ -12,6 +12,8 @@ const PROGRAM = path.join(REPO_ROOT, "index.ts");
 const DRAIN_MS = 2 * 60_000;
 
 export interface ProgramRun {
+  /** The program's entry file (default: the repo's index.ts). */
+  program?: string;
   /** `webtier:*` config values, JSON-encoded, as `pulumi.runtime.setAllConfig` takes them. */
   config: Record<string, string>;
   secretKeys: string[];
@@ -52,7 +54,7 @@ export async function runProgram(engine: DeployEngine, run: ProgramRun, preview:
   const cwd = process.cwd();
   process.chdir(run.projectDir ?? REPO_ROOT);
   try {
-    const program = require(PROGRAM) as { url: pulumi.Output<string>; stepOutputs: pulumi.Output<ProgramExports["stepOutputs"]> };
+    const program = require(run.program ?? PROGRAM) as { url: pulumi.Output<string>; stepOutputs: pulumi.Output<ProgramExports["stepOutputs"]> };
     // In a preview the exports may stay unknown (their apply never runs): wait for the registrations only.
     const exported = preview
       ? Promise.resolve(undefined)

@@ -37,13 +37,28 @@ export interface Diff {
   changed: string[];
 }
 
-/** The provider's replaceOnChanges (`triggers`) plus the resource option's; "*" means any property. */
+/** The value at a property path (`a.b`, `a[0]`; `[*]` stands for the whole list). */
+function valueAt(inputs: Record<string, unknown>, propertyPath: string): unknown {
+  const segments = propertyPath.replace(/\[(\*|\d+)\]/g, ".$1").split(".");
+  let value: unknown = inputs;
+  for (const segment of segments) {
+    if (segment === "*") break;
+    value = value && typeof value === "object" ? (value as Record<string, unknown>)[segment] : undefined;
+  }
+  return value;
+}
+
+/**
+ * Replace when a replaceOnChanges path changed: the provider's (`triggers`; the SDK also sends it
+ * as the option `triggers[*]`) or the resource option's; "*" means any property.
+ */
 export function diffResource(olds: Record<string, unknown> | undefined, news: Record<string, unknown>, replaceOnChanges: string[] = []): Diff {
   if (!olds) return { op: "create", changed: [] };
   const changed = changedKeys(olds, news);
   if (changed.length === 0) return { op: "same", changed };
-  const replacing = new Set(["triggers", ...replaceOnChanges]);
-  const replace = replacing.has("*") || changed.some((k) => replacing.has(k));
+  const paths = ["triggers", ...replaceOnChanges];
+  const differs = (p: string) => canonical(markUnknowns(valueAt(olds, p))) !== canonical(markUnknowns(valueAt(news, p)));
+  const replace = paths.includes("*") || paths.some(differs);
   return { op: replace ? "replace" : "update", changed };
 }
 

@@ -3,6 +3,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, expect, it } from "vitest";
+import type { Registration } from "../../../lab/engine/engine";
 import { installEngine } from "../../../lab/engine/monitor";
 import { readDeployState } from "../../../lab/engine/state";
 import { engineRun, newStateFile, tmp } from "./engineSupport";
@@ -11,9 +12,15 @@ import * as fs from "node:fs";
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
 
-it("records dependencies and deletedWith from the registration, and answers stdout", async () => {
+it("passes the registration's options to the engine, records dependencies and deletedWith, answers stdout", async () => {
   const stateFile = newStateFile();
   const run = engineRun(stateFile);
+  const registrations: Registration[] = [];
+  const register = run.engine.register.bind(run.engine);
+  run.engine.register = (r) => {
+    registrations.push(r);
+    return register(r);
+  };
   installEngine(run.engine, "webtier", "lab", false);
   const connection = { host: "10.0.0.11", user: "admin", privateKey: pulumi.secret("KEY") };
   const host = new command.remote.Command("host", { connection, create: "identify", delete: "wipe" });
@@ -26,6 +33,11 @@ it("records dependencies and deletedWith from the registration, and answers stdo
   expect(created).toBe("configure out:identify");
   expect(run.transport.calls).toEqual(["dial admin@10.0.0.11", "exec #1 identify", "dial admin@10.0.0.11", "exec #2 configure out:identify"]);
   const hostUrn = "urn:pulumi:lab::webtier::command:remote:Command::host";
+  expect(registrations.map((r) => [r.name, r.deleteBeforeReplace, r.replaceOnChanges, r.deletedWith])).toEqual([
+    // @pulumi/command itself asks for `triggers[*]`.
+    ["host", false, ["triggers[*]"], undefined],
+    ["step", true, ["stdin", "triggers[*]"], hostUrn],
+  ]);
   const recorded = readDeployState(stateFile).resources["urn:pulumi:lab::webtier::command:remote:Command::step"]!;
   expect({ dependencies: recorded.dependencies, deletedWith: recorded.deletedWith }).toEqual({ dependencies: [hostUrn], deletedWith: hostUrn });
   // The connection's defaults come from the SDK; the secret is unwrapped in the state.

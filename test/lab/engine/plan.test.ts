@@ -38,6 +38,12 @@ describe("diff", () => {
     expect(diffResource(cmd, { ...cmd, create: "other" }, ["stdin"]).op).toBe("update");
   });
 
+  it("reads replaceOnChanges as property paths, as the SDK sends them (`triggers[*]`, `connection.host`)", () => {
+    expect(diffResource(cmd, { ...cmd, triggers: ["t1", "t2"] }, ["triggers[*]"]).op).toBe("replace");
+    expect(diffResource(cmd, { ...cmd, connection: { ...conn, host: "10.0.0.2" } }, ["connection.host"]).op).toBe("replace");
+    expect(diffResource(cmd, { ...cmd, connection: { ...conn, privateKey: "K2" } }, ["connection.host"]).op).toBe("update");
+  });
+
   it("treats an unknown input as changed", () => {
     expect(diffResource(cmd, { ...cmd, stdin: UNKNOWN_SENTINEL })).toEqual({ op: "update", changed: ["stdin"] });
     expect(diffResource(cmd, { ...cmd, triggers: [UNKNOWN_SENTINEL] }).op).toBe("replace");
