@@ -25,6 +25,8 @@ export interface Registration {
   deletedWith?: string;
   deleteBeforeReplace?: boolean;
   replaceOnChanges?: string[];
+  /** Resource options set that the engine does not implement (refused). */
+  unsupportedOptions?: string[];
 }
 
 export interface EngineOptions {
@@ -142,6 +144,7 @@ export class DeployEngine {
     if (r.type !== COMMAND && r.type !== COPY) throw new Error(`lab engine does not execute ${r.type} (${r.name})`);
     if (this.firstError) throw new Error(`${r.name}: not run: the deployment already failed`);
     if (this.seen.has(r.urn)) throw new Error(`lab engine: duplicate resource ${r.urn}`);
+    if (r.unsupportedOptions?.length) throw new Error(`lab engine does not implement the option ${r.unsupportedOptions.join(", ")} (${r.name})`);
     this.seen.add(r.urn);
     const failures = await checkRemoteResource(r.type, r.inputs);
     if (failures.length > 0) {
@@ -184,6 +187,7 @@ export class DeployEngine {
     const outputs = (await this.perform(r.name, host, action, withDefaults(raw.connection), raw.stdin, source, raw.remotePath)) ??
       (op === "update" ? old!.outputs : r.type === COMMAND ? { stdout: "", stderr: "" } : {});
     this.stats.executed++;
+    if (action.kind === "nothing") this.opts.log(progressLine(host, stepName(r.name, host), `${op}d, nothing to run`));
     if (op === "replace" && !r.deleteBeforeReplace) {
       // Create-before-delete: the old copy is deleted after every other step; until then (and if
       // that delete fails) the state keeps it as a pending delete.
@@ -255,7 +259,7 @@ export class DeployEngine {
   /** The provider's Delete: the recorded `delete` with the recorded inputs (old connection, old stdin). */
   private async deleteResource(record: ResourceRecord, deleting: ReadonlySet<string>): Promise<void> {
     if (deleteSkipped(record, deleting)) {
-      this.opts.log(progressLine(record.host, `${stepName(record.name, record.host)} (delete)`, `skipped: deleted with ${record.deletedWith}`));
+      this.opts.log(progressLine(record.host, `${stepName(record.name, record.host)} (delete)`, `skipped: deleted with ${record.deletedWith!.split("::").pop()}`));
     } else {
       const inputs = record.inputs as Record<string, any>;
       await this.perform(record.name, record.host, deleteAction(record), withDefaults(inputs.connection), inputs.stdin, undefined, undefined, " (delete)");

@@ -19,6 +19,16 @@ const fromSdk = (id: string) => require(require.resolve(id, { paths: [require.re
 const structproto = fromSdk("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript: (v: unknown) => unknown } };
 const resproto = require("@pulumi/pulumi/proto/resource_pb") as { RegisterResourceResponse: new () => any };
 
+/** Options the engine does not act on: a program that sets one is refused, not half-applied. */
+export function unsupportedOptions(req: any): string[] {
+  return [
+    ...(req.getIgnorechangesList().length > 0 ? ["ignoreChanges"] : []),
+    ...(req.getRetainondelete() ? ["retainOnDelete"] : []),
+    ...(req.getProtect() ? ["protect"] : []),
+    ...(req.getReplaceWithList().length > 0 ? ["replaceWith"] : []),
+  ];
+}
+
 class EngineMonitor extends MockMonitor {
   constructor(private readonly engine: DeployEngine) {
     super({
@@ -43,6 +53,7 @@ class EngineMonitor extends MockMonitor {
         ...(deletedWith ? { deletedWith } : {}),
         deleteBeforeReplace: req.getDeletebeforereplace(),
         replaceOnChanges: req.getReplaceonchangesList(),
+        unsupportedOptions: unsupportedOptions(req),
       });
       const id = req.getCustom() ? urn : "";
       const serialized = await rpc.serializeProperties("", state);

@@ -32,6 +32,19 @@ describe("lab engine: what it executes", () => {
       .rejects.toThrow("app-1: prepare (webtier-app-1-prepare): the lab engine does not pass `environment` (it needs sshd AcceptEnv); use stdin");
   });
 
+  it("refuses resource options it does not implement", async () => {
+    const { engine } = engineRun(newStateFile());
+    await expect(engine.register({ ...prepare(), unsupportedOptions: ["ignoreChanges", "protect"] }))
+      .rejects.toThrow("lab engine does not implement the option ignoreChanges, protect (webtier-app-1-prepare)");
+  });
+
+  it("says when an update has nothing to run", async () => {
+    const stateFile = newStateFile();
+    await apply(stateFile, [copy("webtier-app-1-files", "v1", "/etc/x")]);
+    const { lines } = await apply(stateFile, [copy("webtier-app-1-files", "v1", "/etc/x", {}, viaBastion)]);
+    expect(lines).toEqual(["app-1    files                    updated, nothing to run"]);
+  });
+
   it("fails the provider's Check on apply too, naming the resource", async () => {
     const { engine } = engineRun(newStateFile());
     const bad = { ...copy("webtier-app-1-files", "x", "/x"), inputs: { connection: secret(viaBastion), remotePath: "/x" } };

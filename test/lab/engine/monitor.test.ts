@@ -4,7 +4,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, expect, it } from "vitest";
 import type { Registration } from "../../../lab/engine/engine";
-import { installEngine } from "../../../lab/engine/monitor";
+import { installEngine, unsupportedOptions } from "../../../lab/engine/monitor";
 import { readDeployState } from "../../../lab/engine/state";
 import { engineRun, newStateFile, tmp } from "./engineSupport";
 import * as fs from "node:fs";
@@ -42,4 +42,15 @@ it("passes the registration's options to the engine, records dependencies and de
   expect({ dependencies: recorded.dependencies, deletedWith: recorded.deletedWith }).toEqual({ dependencies: [hostUrn], deletedWith: hostUrn });
   // The connection's defaults come from the SDK; the secret is unwrapped in the state.
   expect(recorded.inputs.connection).toEqual({ host: "10.0.0.11", user: "admin", privateKey: "KEY", port: 22, dialErrorLimit: 10, perDialTimeout: 15 });
+});
+
+it("names the options a registration sets that the engine does not implement", () => {
+  const { RegisterResourceRequest } = require("@pulumi/pulumi/proto/resource_pb");
+  const req = new RegisterResourceRequest();
+  expect(unsupportedOptions(req)).toEqual([]);
+  req.setIgnorechangesList(["stdin"]);
+  req.setRetainondelete(true);
+  req.setProtect(true);
+  req.setReplaceWithList(["urn:x"]);
+  expect(unsupportedOptions(req)).toEqual(["ignoreChanges", "retainOnDelete", "protect", "replaceWith"]);
 });
