@@ -11,6 +11,7 @@ import { COMMAND, COPY, unwrapSecrets, withDefaults, type RemoteConnection } fro
 import { actionFor, deleteAction, deleteOrder, deleteSkipped, diffResource, type Action } from "./plan";
 import { resolveSource, sourceRecord, type CopySource } from "./source";
 import { emptyState, readDeployState, writeDeployState, DEPLOY_STATE_FILE, type DeployState, type ResourceRecord } from "./state";
+import { RunTracker } from "./runTracker";
 import type { Session, Transport } from "./transport";
 
 /** A resource registration with the options the engine needs (read from the monitor's request). */
@@ -52,6 +53,14 @@ export interface EngineStats {
   dialAttempts: number;
 }
 
+/** Why a recorded state is not used, if it is not (an older engine's, another lab's). */
+function distrustOf(previous: ReturnType<typeof readDeployState>, owner: string): string | undefined {
+  if (previous.discarded) return `was written by an older lab engine (${previous.discarded})`;
+  const recorded = Object.keys(previous.resources).length + previous.pendingDeletes.length > 0;
+  if (previous.owner !== undefined && previous.owner !== owner && recorded) return "describes another lab's hosts";
+  return undefined;
+}
+
 const isComponent = (r: Registration) => !r.custom && r.type.startsWith("webtier:index:");
 
 export class DeployEngine {
@@ -60,10 +69,9 @@ export class DeployEngine {
   readonly plan: PlannedStep[] = [];
   /** A preview's Check failures, one message per resource. */
   readonly checkFailures: string[] = [];
+  private readonly run = new RunTracker();
   /** Resolves with the first failure (never rejects: the SDK may drop rejections). */
-  readonly failed: Promise<Error>;
-  private reportFailure!: (err: Error) => void;
-  private firstError?: Error;
+  readonly failed = this.run.failed;
   private readonly state: DeployState;
   private readonly stateFile: string;
   private readonly seen = new Set<string>();
@@ -72,24 +80,19 @@ export class DeployEngine {
   private readonly replacedThisRun: ResourceRecord[] = [];
   private readonly sleep: Sleep;
   private seq = 0;
-  private inFlight = 0;
-  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: EngineOptions) {
     this.stateFile = opts.stateFile ?? DEPLOY_STATE_FILE;
     this.sleep = opts.sleep ?? realSleep;
     const previous = readDeployState(this.stateFile);
-    const recorded = Object.keys(previous.resources).length + previous.pendingDeletes.length > 0;
-    if (previous.discarded) opts.log(`lab: ${this.stateFile} was written by an older lab engine (${previous.discarded}): starting from an empty state`);
-    else if (previous.owner !== undefined && previous.owner !== opts.owner && recorded) {
-      opts.log(`lab: ${this.stateFile} describes another lab's hosts: starting from an empty state`);
-    }
+    const distrust = distrustOf(previous, opts.owner);
+    // Said once, by the apply (a preview reads the same file first).
+    if (distrust && !opts.preview) opts.log(`lab: ${this.stateFile} ${distrust}: starting from an empty state`);
     this.state = !previous.discarded && previous.owner === opts.owner ? previous : emptyState(opts.owner);
-    this.failed = new Promise((resolve) => (this.reportFailure = resolve));
   }
 
   get error(): Error | undefined {
-    return this.firstError;
+    return this.run.error;
   }
 
   /** Held connections right now (the provider's open clients). */
@@ -97,38 +100,19 @@ export class DeployEngine {
     return this.held.length;
   }
 
-  private fail(err: Error): never {
-    if (!this.firstError) {
-      this.firstError = err;
-      this.reportFailure(err);
-    }
-    throw err;
-  }
-
-  private async track<T>(fn: () => Promise<T>): Promise<T> {
-    this.inFlight++;
-    try {
-      return await fn();
-    } catch (err) {
-      return this.fail(err as Error);
-    } finally {
-      if (--this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
-    }
-  }
-
   /** Resolves once no resource is being worked on. */
   idle(): Promise<void> {
-    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.run.idle();
   }
 
   /** A function call from the program: the engine executes none. */
   call(token: string): never {
-    return this.fail(new Error(`lab engine does not execute function ${token}`));
+    return this.run.fail(new Error(`lab engine does not execute function ${token}`));
   }
 
   /** Outputs for the registration: inputs plus stdout/stderr (left out = unknown in a preview). */
   register(r: Registration): Promise<Record<string, unknown>> {
-    return this.track(() => this.registerResource(r));
+    return this.run.track(() => this.registerResource(r));
   }
 
   private hostOf(c: RemoteConnection | undefined): string {
@@ -142,7 +126,7 @@ export class DeployEngine {
   private async registerResource(r: Registration): Promise<Record<string, unknown>> {
     if (isComponent(r)) return {};
     if (r.type !== COMMAND && r.type !== COPY) throw new Error(`lab engine does not execute ${r.type} (${r.name})`);
-    if (this.firstError) throw new Error(`${r.name}: not run: the deployment already failed`);
+    if (this.run.error) throw new Error(`${r.name}: not run: the deployment already failed`);
     if (this.seen.has(r.urn)) throw new Error(`lab engine: duplicate resource ${r.urn}`);
     if (r.unsupportedOptions?.length) throw new Error(`lab engine does not implement the option ${r.unsupportedOptions.join(", ")} (${r.name})`);
     this.seen.add(r.urn);
@@ -277,7 +261,7 @@ export class DeployEngine {
     const pending = [...this.state.pendingDeletes];
     const deleting = new Set(pending.map((r) => r.urn));
     for (const record of deleteOrder(pending)) {
-      await this.track(() => this.deleteResource(record, deleting));
+      await this.run.track(() => this.deleteResource(record, deleting));
       this.dropPending(record);
       this.save();
     }
@@ -297,7 +281,7 @@ export class DeployEngine {
     const all = [...this.replacedThisRun, ...removed];
     const deleting = new Set(all.map((r) => r.urn));
     for (const record of deleteOrder(all)) {
-      await this.track(() => this.deleteResource(record, deleting));
+      await this.run.track(() => this.deleteResource(record, deleting));
       if (this.replacedThisRun.includes(record)) this.dropPending(record);
       else delete this.state.resources[record.urn];
       this.save();
