@@ -1,10 +1,9 @@
 // The lab engine's rules with a fake transport: each test would fail if its rule were dropped.
 import * as fs from "node:fs";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { readDeployState, writeDeployState } from "../../../lab/engine/state";
-import { apply, command, copy, COMMAND, engineRun, newStateFile, secret, tmp, urnOf, viaBastion } from "./engineSupport";
+import { apply, command, copy, COMMAND, engineRun, newStateFile, secret, urnOf, viaBastion } from "./engineSupport";
 
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const prepare = (inputs: Record<string, unknown> = {}) =>
   command("webtier-app-1-prepare", {

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { afterAll } from "vitest";
 import { DeployEngine, type Registration } from "../../../lab/engine/engine";
 import { FakeTransport } from "./fakeTransport";
 
@@ -12,6 +13,8 @@ const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
 
 export const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wtlab-engine-"));
+// Registered on the importing test file: its state files go when it is done.
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 export const direct = { host: "10.0.0.11", port: 22, user: "admin", privateKey: "KEY", dialErrorLimit: 10, perDialTimeout: 15 };
 export const viaBastion = { host: "10.0.1.101", port: 22, user: "admin", privateKey: "KEY", dialErrorLimit: 10, perDialTimeout: 15, proxy: direct };

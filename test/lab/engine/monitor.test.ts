@@ -2,14 +2,12 @@
 // through the monitor, which `setMocks`' newResource would not deliver.
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { Registration } from "../../../lab/engine/engine";
 import { installEngine, unsupportedOptions } from "../../../lab/engine/monitor";
 import { readDeployState } from "../../../lab/engine/state";
-import { engineRun, newStateFile, tmp } from "./engineSupport";
-import * as fs from "node:fs";
+import { engineRun, newStateFile } from "./engineSupport";
 
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
 
 it("passes the registration's options to the engine, records dependencies and deletedWith, answers stdout", async () => {

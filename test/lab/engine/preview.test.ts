@@ -1,14 +1,12 @@
 // The engine under the real SDK in a preview (setMocks' 4th argument): outputs of what would change
 // are left out, and the SDK reads them as unknown, so a CopyToRemote whose source depends on them
 // fails the provider's Check, as v1.2.1 does in `pulumi preview`. Nothing is dialed.
-import * as fs from "node:fs";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { installEngine } from "../../../lab/engine/monitor";
-import { apply, command as commandRegistration, engineRun, newStateFile, tmp } from "./engineSupport";
+import { apply, command as commandRegistration, engineRun, newStateFile } from "./engineSupport";
 
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
 
 it("plans without dialing; changing outputs are unknown, unchanged ones recorded; an unknown copy source fails Check", async () => {
