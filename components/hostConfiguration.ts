@@ -61,7 +61,9 @@ export class HostConfiguration extends pulumi.ComponentResource {
     const provision = new remote.Command(
       `${name}-provision`,
       {
-        connection: connectionFor(host, access, { firstContact: true }),
+        // A machine this stack just created may still be booting; an existing one is up, and a
+        // long dial there would only delay reporting a wrong address or host key.
+        connection: connectionFor(host, access, { firstContact: host.instance !== undefined }),
         create: asRoot(host, bundleCommand(PROVISION_SECONDS)),
         stdin: args.provision,
         triggers,

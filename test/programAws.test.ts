@@ -65,6 +65,8 @@ describe("the Pulumi program in AWS mode", () => {
     expect(connection.privateKey).toBe("-----BEGIN OPENSSH PRIVATE KEY-----\nwebtier-deploy-key\n");
     expect(connection.hostKey).toBe("ssh-ed25519 AAAAwebtier-aws-app-hostkeys-2");
     expect(connection.proxy).toMatchObject({ host: lbAddress, user: "admin", hostKey: "ssh-ed25519 AAAAwebtier-aws-lb-hostkeys-1" });
+    // New instances (the bastion among them) may still be booting at first contact.
+    expect([connection.dialErrorLimit, connection.proxy.dialErrorLimit]).toEqual([60, 60]);
     expect(await valueOf(program.url)).toBe(`http://${lbAddress}/`);
     expect(await valueOf(program.deployKey!)).toBe("-----BEGIN OPENSSH PRIVATE KEY-----\nwebtier-deploy-key\n");
     expect(await pulumi.isSecret(program.deployKey!)).toBe(true);

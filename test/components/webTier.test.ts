@@ -174,21 +174,38 @@ describe("WebTier on existing hosts", () => {
     expect(uploads.map((r) => r.inputs.remotePath)).toEqual([`/var/lib/webtier/upload/release-${id}`, `/var/lib/webtier/upload/release-${id}`]);
   });
 
-  it("pins host keys, bounds dialing (bastion included, longer on first contact) and jumps through the bastion", async () => {
+  it("pins host keys, bounds dialing and jumps through the bastion to app hosts", async () => {
     const bastion = { name: "lb-1", address: "203.0.113.10", user: "admin", hostKey: "ssh-ed25519 AAAAlb1" };
     const { mine } = await deploy("conn", { ...hosts("conn-", 1), bastion });
-    const endpoint = { port: 22, user: "admin", privateKey: KEY, perDialTimeout: 15 };
-    const provision = unwrapSecrets(byName(mine(), "conn-conn-app-1-provision").inputs.connection);
-    expect(provision).toEqual({
-      host: "10.0.1.11", hostKey: "ssh-ed25519 AAAAapp1", ...endpoint, dialErrorLimit: 60,
-      proxy: { host: "203.0.113.10", hostKey: "ssh-ed25519 AAAAlb1", ...endpoint, dialErrorLimit: 60 },
-    });
-    for (const later of ["release", "activate"]) {
-      const connection = unwrapSecrets(byName(mine(), `conn-conn-app-1-${later}`).inputs.connection);
-      expect({ later, limits: [connection.dialErrorLimit, connection.proxy.dialErrorLimit] }).toEqual({ later, limits: [10, 10] });
+    const endpoint = { port: 22, user: "admin", privateKey: KEY, perDialTimeout: 15, dialErrorLimit: 10 };
+    // Existing machines are up: every connection gets the standard limit.
+    for (const step of ["provision", "release", "activate"]) {
+      const connection = unwrapSecrets(byName(mine(), `conn-conn-app-1-${step}`).inputs.connection);
+      expect({ step, connection }).toEqual({
+        step,
+        connection: { host: "10.0.1.11", hostKey: "ssh-ed25519 AAAAapp1", ...endpoint, proxy: { host: "203.0.113.10", hostKey: "ssh-ed25519 AAAAlb1", ...endpoint } },
+      });
     }
     const nginx = unwrapSecrets(byName(mine(), "conn-conn-lb-1-activate").inputs.connection);
     expect(nginx.proxy).toBeUndefined();
+  });
+
+  it("dials longer on first contact with a machine the stack created, through a bastion created with it", async () => {
+    class Vm extends pulumi.CustomResource {
+      constructor(vmName: string) {
+        super("test:index:Instance", vmName, {});
+      }
+    }
+    const created = hosts("boot-", 1);
+    (created.appHosts[0] as any).instance = new Vm("boot-vm-1");
+    const bastion = { name: "lb-1", address: "203.0.113.10", user: "admin", hostKey: "ssh-ed25519 AAAAlb1" };
+    const { mine } = await deploy("boot", { ...created, bastion });
+    const limits = (step: string) => {
+      const c = unwrapSecrets(byName(mine(), `boot-boot-app-1-${step}`).inputs.connection);
+      return [c.dialErrorLimit, c.proxy.dialErrorLimit];
+    };
+    expect({ provision: limits("provision"), release: limits("release"), activate: limits("activate") })
+      .toEqual({ provision: [60, 60], release: [10, 10], activate: [10, 10] });
   });
 
   it("replaces a host's resources only for a new machine; content changes are updates of the payload", async () => {
