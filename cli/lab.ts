@@ -1,7 +1,7 @@
 // `webtier lab …`: real Debian hosts on this machine, deployed by webtier's own program.
 import type { Command } from "commander";
 import { readStackFile } from "../components";
-import { bootLab, labDown, labExec, labStatus, type LabState } from "../lab";
+import { bootLab, labDown, labExec, labStatus, sshRun, type LabHost, type LabState } from "../lab";
 import { deployLab } from "../lab/deploy";
 import { assertLabSettings } from "../lab/deployConfig";
 import { verifyServing } from "../lab/deployVerify";
@@ -32,8 +32,21 @@ interface UpOptions {
 }
 
 /**
+ * The hosts that leave the lab and still answer over SSH: they are retired (like an operator
+ * listing them in `hosts.retire`). A host that does not answer is left alone: leaving the stack
+ * never dials it.
+ */
+async function retirable(state: LabState, target: LabState): Promise<LabHost[]> {
+  const staying = new Set(target.hosts.map((h) => h.name));
+  const leaving = state.hosts.filter((h) => !staying.has(h.name));
+  const answers = await Promise.all(leaving.map((h) => sshRun(state, h, "true", { timeoutMs: 15_000, connectTimeoutSec: 3 })));
+  leaving.filter((_, i) => answers[i]!.code !== 0).forEach((h) => say(`lab: ${h.name} does not answer over SSH: it leaves without being retired`));
+  return leaving.filter((_, i) => answers[i]!.code === 0);
+}
+
+/**
  * Boot (reusing running hosts) → deploy → verify. Scaling in deploys first, so nginx drops the
- * leaving hosts and their `retire` runs while they still exist, and only then removes them.
+ * leaving hosts and they are retired while they still exist, and only then removes them.
  */
 export async function labUp(opts: UpOptions): Promise<void> {
   // A stack file that cannot be used fails before any host is booted.
@@ -46,7 +59,8 @@ export async function labUp(opts: UpOptions): Promise<void> {
   say(`lab: ${state.hosts.length} hosts up in ${((Date.now() - started) / 1000).toFixed(1)} s; deploying`);
 
   const target = subset(state, opts.nginxHosts, opts.appHosts);
-  const result = await deployLab({ state: target, ...(opts.config ? { stackFile: opts.config } : {}), log: say });
+  const retire = await retirable(state, target);
+  const result = await deployLab({ state: target, retire, ...(opts.config ? { stackFile: opts.config } : {}), log: say });
   const s = result.stats;
   say(`deploy: ${s.executed} executed, ${s.unchanged} unchanged, ${s.deleted} deleted, ${s.remoteCommands} remote commands in ${(result.durationMs / 1000).toFixed(1)} s`);
   if (s.bastionPeakConnections !== undefined) {

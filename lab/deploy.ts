@@ -16,7 +16,7 @@ import { planLines } from "./engine/format";
 import { SshTransport } from "./engine/sshTransport";
 import { withLabLock } from "./hosts/lock";
 import { establishedSshConnections } from "./hosts/sshConnections";
-import type { LabState } from "./hosts/state";
+import type { LabHost, LabState } from "./hosts/state";
 
 const DEFAULT_TIMEOUT_MS = 40 * 60_000;
 
@@ -27,6 +27,8 @@ export interface DeployOptions {
   stackFile?: string;
   /** Host name → pinned key to use instead of the lab's (tests pin a wrong one). */
   hostKeys?: Record<string, string>;
+  /** Hosts that leave the stack but still run: listed in `hosts.retire`. */
+  retire?: LabHost[];
   log?: (line: string) => void;
   timeoutMs?: number;
 }
@@ -53,7 +55,7 @@ function programRun(opts: DeployOptions, log: (line: string) => void): ProgramRu
   if (stack && stack.secrets.length > 0) {
     log(`warning: ${stack.secrets.join(", ")} in ${opts.stackFile} ignored: the lab cannot decrypt Pulumi secrets`);
   }
-  const { values, warnings } = labStackConfig(opts.state, stack?.values ?? {}, opts.hostKeys);
+  const { values, warnings } = labStackConfig(opts.state, stack?.values ?? {}, opts.hostKeys, opts.retire);
   for (const w of warnings) log(`warning: ${w}`);
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) config[`webtier:${key}`] = JSON.stringify(value);
@@ -69,7 +71,7 @@ export async function deployLab(opts: DeployOptions): Promise<DeployResult> {
   const run = programRun(opts, log);
   const owner = labIdentity(opts.state);
   const hostNames: Record<string, string> = {};
-  for (const h of opts.state.hosts) hostNames[h.address] = hostNames[h.privateAddress] = h.name;
+  for (const h of [...opts.state.hosts, ...(opts.retire ?? [])]) hostNames[h.address] = hostNames[h.privateAddress] = h.name;
   const bastion = opts.state.hosts.find((h) => h.name === opts.state.bastion)!;
 
   return withLabLock(async () => {

@@ -34,12 +34,14 @@ export function assertLabSettings(settings: Record<string, unknown>): void {
 /**
  * The lab's hosts (nginx hosts by public address with their private one, app hosts by private
  * address, reached through the bastion) merged with the user's settings. `hostKeys` overrides a
- * host's pinned key (tests pin a wrong one to prove the deploy refuses it).
+ * host's pinned key (tests pin a wrong one to prove the deploy refuses it); `retire` lists hosts
+ * leaving the lab that are still running, to be returned to plain Debian.
  */
 export function labStackConfig(
   state: LabState,
   settings: Record<string, unknown> = {},
   hostKeys: Record<string, string> = {},
+  retire: LabHost[] = [],
 ): LabConfig {
   assertLabSettings(settings);
   const warnings: string[] = [];
@@ -51,7 +53,11 @@ export function labStackConfig(
   return {
     values: {
       ...settings,
-      hosts: { nginx: entries("nginx"), app: entries("app") },
+      hosts: {
+        nginx: entries("nginx"),
+        app: entries("app"),
+        ...(retire.length > 0 ? { retire: retire.map((h) => hostEntry(h, hostKeys[h.name] ?? h.hostKey)) } : {}),
+      },
       bastion: state.bastion,
       aptProxy: state.proxy,
     },

@@ -8,15 +8,24 @@ interface ChildOptions {
   appHosts?: number;
   stackFile?: string;
   hostKeys?: Record<string, string>;
+  /** Hosts (by name) listed in `hosts.retire` and left out of the tiers. */
+  retire?: string[];
+  /** Host name → the address SSH connects to instead of the lab's (a connection-only change). */
+  addresses?: Record<string, string>;
 }
 
 async function main(): Promise<Record<string, unknown>> {
   const opts = JSON.parse(process.argv[2] ?? "{}") as ChildOptions;
   const state = await labStatus();
   if (!state) throw new Error("the lab is not running");
-  const apps = state.hosts.filter((h) => h.role === "app").slice(0, opts.appHosts ?? Infinity);
+  const retire = state.hosts.filter((h) => opts.retire?.includes(h.name));
+  const hosts = state.hosts
+    .filter((h) => !opts.retire?.includes(h.name))
+    .map((h) => ({ ...h, address: opts.addresses?.[h.name] ?? h.address }));
+  const apps = hosts.filter((h) => h.role === "app").slice(0, opts.appHosts ?? Infinity);
   const result = await deployLab({
-    state: { ...state, hosts: [...state.hosts.filter((h) => h.role === "nginx"), ...apps] },
+    state: { ...state, hosts: [...hosts.filter((h) => h.role === "nginx"), ...apps] },
+    retire,
     ...(opts.stackFile ? { stackFile: opts.stackFile } : {}),
     ...(opts.hostKeys ? { hostKeys: opts.hostKeys } : {}),
   });

@@ -68,11 +68,18 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
     const up = await webtier(["lab", "up", "--app-hosts", "3", "--nginx-hosts", "1", "--config", stackFile]);
     expect({ code: up.code, stderr: up.stderr }).toEqual({ code: 0, stderr: "" });
     console.log(`lab up, fresh (boot + deploy + verify): ${seconds(Date.now() - started)}; ${/^deploy: .*$/m.exec(up.stdout)?.[0]}`);
-    // Everything ran (a fresh lab), once per resource.
+    // The preview planned every resource as a create: per host provision + activate, per app host
+    // the release upload; then everything ran once.
+    expect(up.stdout).toContain("plan: command:remote:Command: 8 create, 0 update, 0 replace, 0 delete, 0 same\n");
+    expect(up.stdout).toContain("plan: command:remote:CopyToRemote: 3 create, 0 update, 0 replace, 0 delete, 0 same\n");
+    expect(up.stdout.indexOf("plan: ")).toBeLessThan(up.stdout.search(/^lb-1 +provision +[\d.]+s$/m));
     const summary = /^deploy: (\d+) executed, 0 unchanged, 0 deleted, (\d+) remote commands in [\d.]+ s$/m.exec(up.stdout);
     expect(summary).not.toBeNull();
     firstDeploy = Number(summary![1]);
-    expect(Number(summary![2])).toBe(firstDeploy);
+    expect([firstDeploy, Number(summary![2])]).toEqual([11, 11]);
+    // The provider never closes a Command's connection (nor the bastion hop of an upload) before
+    // the run ends: 2 commands on lb-1, and per app host 2 commands + 1 upload through lb-1.
+    expect(up.stdout).toMatch(/^bastion lb-1: 11 SSH connections held at the end of the run \(peak\)$/m);
     url = /^url: (\S+)$/m.exec(up.stdout)![1]!;
     state = (await labStatus())!;
   }, 20 * MIN);
@@ -183,28 +190,46 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
     const t1 = Date.now() / 1000;
     console.log(`re-deploy, unchanged (deploy only): ${outcome.durationMs} ms`);
     expect(outcome.error).toBeUndefined();
-    expect(outcome.stats).toEqual({ executed: 0, unchanged: firstDeploy, deleted: 0, remoteCommands: 0 });
+    expect(outcome.stats).toEqual({ executed: 0, unchanged: firstDeploy, deleted: 0, remoteCommands: 0, dialAttempts: 0, bastionPeakConnections: 0 });
     await sleep(1500); // the queries below log in after the window closed
     for (const host of hosts) expect({ host, logins: await sshLogins(state, host, t0, t1) }).toEqual({ host, logins: 0 });
     expect(await Promise.all(hosts.map(stamp))).toEqual(before);
   }, 5 * MIN);
 
-  it("refuses a host whose key differs from the pinned one, naming the host", async () => {
+  it("fails a host whose key differs from the pinned one after the provider's dial retries; nothing else changes", async () => {
     const key = path.join(tmp, "impostor");
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
     const wrong = fs.readFileSync(`${key}.pub`, "utf8").trim().split(" ").slice(0, 2).join(" ");
-    const started = Date.now();
     const outcome = await deployOnly({ stackFile, hostKeys: { "app-2": wrong } });
     expect(outcome.ok).toBe(false);
-    expect(outcome.error).toBe(
-      "app-2: prepare: refused admin@10.77.1.102 via 10.77.0.11: its host key does not match the pinned hostKey (ssh: Host key verification failed.)",
-    );
-    expect(Date.now() - started).toBeLessThan(MIN); // refused at once, not dialed for the create timeout
-    // Its first step was refused and nothing else ran anywhere.
-    expect(outcome.stdout.split("\n").filter((l) => /^(lb|app)-\d+ /.test(l))).toEqual([expect.stringMatching(/^app-2 +prepare +FAILED after [\d.]+s$/)]);
+    // Like the provider: every dial error is retried (11 attempts under the limit of 10), then the
+    // resource fails with what the SSH layer said.
+    expect(outcome.error).toMatch(/^app-2: provision \(webtier-app-2-provision\): proxy: after 10 failed attempts: .*Host key verification failed\.$/);
+    // A new pinned key is a new machine identity: the preview plans app-2's three resources as replacements.
+    expect(outcome.stdout).toContain("plan: command:remote:Command: 0 create, 0 update, 2 replace, 0 delete, 6 same\n");
+    expect(outcome.stdout.split("\n").filter((l) => /^(lb|app)-\d+ /.test(l))).toEqual([expect.stringMatching(/^app-2 +provision +FAILED after [\d.]+s$/)]);
     // The refused deploy recorded nothing: the right key converges without a command.
     expect((await deployOnly({ stackFile })).stats).toMatchObject({ executed: 0, remoteCommands: 0 });
   }, 5 * MIN);
+
+  it("converges on a connection-only change (the nginx host reached at its private address) without retiring anything", async () => {
+    const stamp = () => Promise.all(["lb-1", "app-1"].map((h) => onHost(state, h, "cat /var/lib/webtier/host; systemctl is-active nginx webtier-uwsgi 2>/dev/null | head -1")));
+    const before = await stamp();
+    for (const address of ["10.77.1.11", "10.77.0.11"]) {
+      const outcome = await deployOnly({ stackFile, addresses: { "lb-1": address } });
+      expect({ address, error: outcome.error }).toEqual({ address, error: undefined });
+      // Every command runs again (through the bastion's new address for app hosts); the uploads,
+      // whose source did not change, copy nothing.
+      expect(outcome.stdout).toContain("plan: command:remote:Command: 0 create, 8 update, 0 replace, 0 delete, 0 same\n");
+      expect(outcome.stdout).toContain("plan: command:remote:CopyToRemote: 0 create, 3 update, 0 replace, 0 delete, 0 same\n");
+      expect(outcome.stats).toMatchObject({ executed: 8, deleted: 0 });
+      expect(outcome.stdout.split("\n").filter((l) => /^(lb|app)-\d+ +release/.test(l))).toEqual(
+        ["app-1", "app-2", "app-3"].map((h) => expect.stringMatching(new RegExp(`^${h} +release +updated, nothing to run$`))),
+      );
+      expect(Object.keys(await servedBy(state, url, 9)).sort()).toEqual(["app-1", "app-2", "app-3"]);
+    }
+    expect(await stamp()).toEqual(before);
+  }, 8 * MIN);
 
   it("fails a config nginx -t rejects, naming host, step and nginx's message; the old config keeps serving", async () => {
     const live = () => onHost(state, "lb-1", `sha256sum ${NGINX_LIVE.join(" ")}`);
@@ -212,10 +237,11 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
     const bad = writeStackFile(path.join(tmp, "Pulumi.bad.yaml"), { ...SETTINGS, nginx: { ...SETTINGS.nginx, extraServer: ["bogus_directive on"] } });
     const r = await webtier(["lab", "up", "--config", bad]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^webtier: lb-1: nginx \(webtier-lb-1-nginx\) exited 1 on admin@10\.77\.0\.11:/);
+    expect(r.stderr).toMatch(/^webtier: lb-1: activate \(webtier-lb-1-activate\): Process exited with status 1: running "sudo -n timeout /);
+    expect(r.stderr).toContain("webtier: lb-1: nginx: nginx -t rejected the staged configuration");
     expect(r.stderr).toContain('nginx -t rejected the staged configuration: ');
     expect(r.stderr).toContain('unknown directive "bogus_directive"');
-    expect(r.stdout).toMatch(/^lb-1 +nginx +FAILED after/m);
+    expect(r.stdout).toMatch(/^lb-1 +activate +FAILED after/m);
     expect(await live()).toBe(before);
     expect(Object.keys(await servedBy(state, url, 6)).sort()).toEqual(["app-1", "app-2", "app-3"]);
   }, 5 * MIN);
@@ -231,12 +257,12 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
     const before = await live();
     const r = await webtier(["lab", "up", "--config", broken]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^webtier: app-1: uwsgi \(webtier-app-1-uwsgi\) exited 1 on admin@10\.77\.1\.101 via 10\.77\.0\.11:/);
+    expect(r.stderr).toMatch(/^webtier: app-1: activate \(webtier-app-1-activate\): Process exited with status 1: running "sudo -n timeout /);
     expect(r.stderr).toContain("uWSGI is not healthy on 10.77.1.101:3031; previous configuration restored.");
     expect(r.stderr).toContain('RuntimeError: boom at import');
-    // Other hosts may stage the release (provisioning runs in parallel) but never switch to it.
+    // Other hosts may upload the release (uploads run in parallel) but never activate it.
     const others = r.stdout.split("\n").filter((l) => /^(lb|app)-\d+ /.test(l) && !l.startsWith("app-1 "));
-    expect(others.filter((l) => !/^app-[23] +(app|app-files) +[\d.]+s$/.test(l))).toEqual([]);
+    expect(others.filter((l) => !/^app-[23] +release +[\d.]+s$/.test(l))).toEqual([]);
     expect(await live()).toEqual(before);
     expect(await onHost(state, "app-1", "systemctl is-active webtier-uwsgi")).toBe("active\n");
     expect(Object.keys(await servedBy(state, url, 6)).sort()).toEqual(["app-1", "app-2", "app-3"]);
@@ -281,10 +307,29 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
     expect(Object.keys(await servedBy(state, url, 9)).sort()).toEqual(["app-1", "app-2", "app-3"]);
   }, 5 * MIN);
 
-  it("scales 3 → 4 → 2 app hosts, re-rendering the upstream exactly", async () => {
+  it("retires a host listed in hosts.retire: uWSGI, its firewall and webtier's files gone, the machine left running", async () => {
+    const outcome = await deployOnly({ stackFile, appHosts: 2, retire: ["app-3"] });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.stdout).toMatch(/^app-3 +retire +[\d.]+s$/m);
+    // Leaving the tiers dials nothing: app-3's own resources are only dropped from the state.
+    expect(outcome.stdout).toContain("plan: command:remote:Command: 1 create, 1 update, 0 replace, 2 delete, 5 same\n");
+    expect(await upstreamServers(state)).toEqual([1, 2].map((n) => `    server 10.77.1.${100 + n}:3031 max_fails=3 fail_timeout=10s;`));
+    expect(await onHost(state, "app-3", [
+      "for u in webtier-uwsgi webtier-firewall; do systemctl is-active $u || true; done",
+      "for d in /etc/webtier /var/lib/webtier /srv/webtier /usr/local/lib/webtier /etc/sysctl.d/99-webtier.conf; do [ ! -e $d ] || echo \"$d left\"; done",
+      "nft list table inet webtier >/dev/null 2>&1 && echo 'table inet webtier left' || true",
+      "ss -Hltn 'sport = :3031' | wc -l",
+    ].join("; "))).toBe("inactive\ninactive\n0\n");
+  }, 5 * MIN);
+
+  it("scales 3 → 4 → 2 app hosts, re-rendering the upstream exactly and retiring the hosts that leave", async () => {
     const server = (n: number) => `    server 10.77.1.${100 + n}:3031 max_fails=3 fail_timeout=10s;`;
     const out = await webtier(["lab", "up", "--app-hosts", "4", "--config", stackFile]);
     expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: "" });
+    // The retired app-3 rejoins from scratch and app-4 is new; of the rest only the nginx activation
+    // changes, and app-3's retire leaves the stack.
+    expect(out.stdout).toContain("plan: command:remote:Command: 4 create, 1 update, 0 replace, 1 delete, 5 same\n");
+    expect(out.stdout).toContain("plan: command:remote:CopyToRemote: 2 create, 0 update, 0 replace, 0 delete, 2 same\n");
     expect(await upstreamServers(state)).toEqual([1, 2, 3, 4].map(server));
     state = (await labStatus())!;
     expect(Object.keys(await servedBy(state, url, 12)).sort()).toEqual(["app-1", "app-2", "app-3", "app-4"]);
@@ -292,22 +337,39 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
     const down = await webtier(["lab", "up", "--app-hosts", "2", "--config", stackFile]);
     expect({ code: down.code, stderr: down.stderr }).toEqual({ code: 0, stderr: "" });
     expect(await upstreamServers(state)).toEqual([1, 2].map(server));
-    // nginx dropped them and they retired before the lab removed them.
+    // nginx dropped them, then they were retired (hosts.retire), then the lab removed them. Their
+    // own resources left the stack without a single command on them.
     const lines = down.stdout.split("\n");
     const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
-    expect(at(/^lb-1 +nginx +[\d.]+s$/)).toBeGreaterThanOrEqual(0);
+    expect(at(/^lb-1 +activate +[\d.]+s$/)).toBeGreaterThanOrEqual(0);
+    expect(down.stdout).toContain("plan: command:remote:Command: 2 create, 1 update, 0 replace, 4 delete, 5 same\n");
     for (const host of ["app-3", "app-4"]) {
-      expect(at(new RegExp(`^${host} +retire \\(delete\\) +[\\d.]+s$`))).toBeGreaterThan(at(/^lb-1 +nginx +[\d.]+s$/));
-      expect(at(new RegExp(`^lab: removing ${host}$`))).toBeGreaterThan(at(new RegExp(`^${host} +retire \\(delete\\)`)));
+      expect(at(new RegExp(`^${host} +retire +[\\d.]+s$`))).toBeGreaterThan(at(/^lb-1 +activate +[\d.]+s$/));
+      expect(at(new RegExp(`^lab: removing ${host}$`))).toBeGreaterThan(at(new RegExp(`^${host} +retire `)));
     }
     state = (await labStatus())!;
     expect(state.hosts.map((h) => h.name)).toEqual(["lb-1", "app-1", "app-2"]);
     expect(Object.keys(await servedBy(state, url, 6)).sort()).toEqual(["app-1", "app-2"]);
-    // The nginx step ran with five different contents by now (the rejected one included); each
-    // success prunes the step's older stage directories.
-    expect(await onHost(state, "lb-1", "ls /var/lib/webtier/stage | sed 's/-[0-9a-f]*$//' | sort | uniq -c | awk '{print $2\"=\"$1}'"))
-      .toBe("nginx=1\npackages=1\nsysctl=1\n");
+    // Every command removed its own stage directory; every upload was installed and removed.
+    expect(await onHost(state, "lb-1", "ls -A /var/lib/webtier/stage /var/lib/webtier/upload")).toBe("/var/lib/webtier/stage:\n\n/var/lib/webtier/upload:\n");
+    expect(await onHost(state, "app-1", "ls -A /var/lib/webtier/stage /var/lib/webtier/upload")).toBe("/var/lib/webtier/stage:\n\n/var/lib/webtier/upload:\n");
   }, 10 * MIN);
+
+  it("scales in an app host that was powered off first: it leaves the stack, and the next up is clean", async () => {
+    await sshRun(state, "app-2", "sudo systemctl poweroff", { timeoutMs: 30_000 });
+    const deadline = Date.now() + MIN;
+    while (Date.now() < deadline && (await sshRun(state, "app-2", "true", { timeoutMs: 10_000, connectTimeoutSec: 2 })).code === 0) await sleep(1000);
+    const out = await webtier(["lab", "up", "--app-hosts", "1", "--config", stackFile]);
+    expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(out.stdout).toMatch(/^lab: app-2 does not answer over SSH: it leaves without being retired$/m);
+    expect(out.stdout).not.toMatch(/^app-2 /m);
+    state = (await labStatus())!;
+    expect(state.hosts.map((h) => h.name)).toEqual(["lb-1", "app-1"]);
+    expect(Object.keys(await servedBy(state, url, 4))).toEqual(["app-1"]);
+    const next = await webtier(["lab", "up", "--app-hosts", "1", "--config", stackFile]);
+    expect({ code: next.code, stderr: next.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(next.stdout).toMatch(/^deploy: 0 executed, 5 unchanged, 0 deleted, 0 remote commands in [\d.]+ s$/m);
+  }, 8 * MIN);
 
   it("`lab down` leaves no link, namespace, mount, process or deploy state behind", async () => {
     const r = await webtier(["lab", "down"]);

@@ -31,13 +31,19 @@ export function webtier(args: string[], timeoutMs = 20 * MIN): Promise<RunResult
 export interface ChildOutcome {
   ok: boolean;
   error?: string;
-  stats?: { executed: number; unchanged: number; deleted: number; remoteCommands: number };
+  stats?: { executed: number; unchanged: number; deleted: number; remoteCommands: number; dialAttempts: number; bastionPeakConnections?: number };
   durationMs?: number;
   stdout: string;
 }
 
 /** One deploy (no boot, no host removal) in its own process: see deployChild.ts. */
-export async function deployOnly(opts: { appHosts?: number; stackFile?: string; hostKeys?: Record<string, string> }): Promise<ChildOutcome> {
+export async function deployOnly(opts: {
+  appHosts?: number;
+  stackFile?: string;
+  hostKeys?: Record<string, string>;
+  retire?: string[];
+  addresses?: Record<string, string>;
+}): Promise<ChildOutcome> {
   const r = await run(process.execPath, ["--require", "tsx/cjs", path.join(__dirname, "deployChild.ts"), JSON.stringify(opts)], {
     cwd: ROOT, timeoutMs: 20 * MIN,
   });

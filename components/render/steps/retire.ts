@@ -1,6 +1,8 @@
 import { REMOTE } from "../paths";
 import { renderScript } from "./shell";
 
+const dirOf = (file: string) => file.replace(/\/[^/]+$/, "");
+
 /**
  * Returns a host that leaves the stack to a plain Debian host: stops what webtier runs there and
  * removes what it installed (uWSGI and its firewall, or nginx's webtier configuration with the
@@ -17,10 +19,11 @@ export function renderRetireStep(hostName: string): string {
       ["APP_FILES", [REMOTE.uwsgiUnit, REMOTE.uwsgiIni, REMOTE.appEnv, REMOTE.appliedEnv, REMOTE.firewallUnit, REMOTE.appFirewall]],
       ["NGINX_CONF", REMOTE.nginxConf],
       ["NGINX_DIST_CONF", REMOTE.nginxDistConf],
-      ["NGINX_WEBTIER_DIR", REMOTE.nginxUpstream.replace(/\/[^/]+$/, "")],
+      ["NGINX_WEBTIER_DIR", dirOf(REMOTE.nginxUpstream)],
       ["NGINX_LIMITS", REMOTE.nginxLimits],
-      ["HOST_FILES", [REMOTE.sysctl, REMOTE.aptProxy, REMOTE.hostMarker]],
-      ["WORK_DIRS", [REMOTE.stageRoot, REMOTE.uploadRoot]],
+      ["HOST_FILES", [REMOTE.sysctl, REMOTE.aptProxy]],
+      // The whole of webtier's own directories; this script itself runs from a copy in /tmp.
+      ["WEBTIER_DIRS", [dirOf(REMOTE.uwsgiIni), dirOf(REMOTE.hostMarker), REMOTE.appRoot, dirOf(REMOTE.uwsgiProbe)]],
     ],
     body: `
 # A machine now configured under another name (or never configured) is not this host any more.
@@ -51,8 +54,8 @@ fi
 
 systemctl daemon-reload
 rm -f "\${HOST_FILES[@]}"
-rm -rf "\${WORK_DIRS[@]}"
-echo "retired $HOST_NAME"
+rm -rf "\${WEBTIER_DIRS[@]}"
+echo "retired $HOST_NAME (kernel settings stay until the next boot)"
 `,
   });
 }
