@@ -1,6 +1,6 @@
 // The webtier Pulumi program: the only place that reads stack configuration.
 import * as pulumi from "@pulumi/pulumi";
-import { checkConfig, ConfigError, parseConfig, SECRET_KEYS, WebtierStack } from "./components";
+import { checkConfig, ConfigError, parseConfig, SECRET_KEYS, toStackConfig, WebtierStack } from "./components";
 
 const NAMESPACE = "webtier";
 
@@ -33,7 +33,7 @@ const sshPrivateKey = config.getSecret("sshPrivateKey");
 const appEnvironment = config.getSecretObject<Record<string, string>>("appEnvironment");
 
 const stack = new WebtierStack("webtier", {
-  config: parsed.config,
+  config: toStackConfig(parsed.config),
   // `app.source` is relative to the project directory, where Pulumi.<stack>.yaml lives.
   baseDir: process.cwd(),
   ...(sshPrivateKey === undefined ? {} : { sshPrivateKey }),

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { remote } from "@pulumi/command";
 import { asRoot, connectionFor, type SshAccess } from "./connection";
-import type { RemoteHost } from "./host";
+import { createdInstanceOf, type RemoteHost } from "./host";
 import { bundleCommand, REMOTE } from "./render";
 
 /** An app release to upload: a local directory (ending in "/") and its content id. */
@@ -50,12 +50,13 @@ export class HostConfiguration extends pulumi.ComponentResource {
   constructor(name: string, args: HostConfigurationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webtier:index:HostConfiguration", name, {}, opts);
     const { host, access } = args;
+    const instance = createdInstanceOf(host);
     const triggers = [machineIdentity(host)];
     const childOpts = (dependsOn: pulumi.Input<pulumi.Resource>[]): pulumi.CustomResourceOptions => ({
       parent: this,
       dependsOn,
       customTimeouts: STEP_TIMEOUTS,
-      ...(host.instance ? { deletedWith: host.instance } : {}),
+      ...(instance ? { deletedWith: instance } : {}),
     });
 
     const provision = new remote.Command(
@@ -63,7 +64,7 @@ export class HostConfiguration extends pulumi.ComponentResource {
       {
         // A machine this stack just created may still be booting; an existing one is up, and a
         // long dial there would only delay reporting a wrong address or host key.
-        connection: connectionFor(host, access, { firstContact: host.instance !== undefined }),
+        connection: connectionFor(host, access, { firstContact: instance !== undefined }),
         create: asRoot(host, bundleCommand(PROVISION_SECONDS)),
         stdin: args.provision,
         triggers,

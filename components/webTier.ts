@@ -16,14 +16,16 @@ import {
   type DeploymentPlan,
   type HostEntry,
   type HostPlan,
-  type WebtierConfig,
 } from "./render";
+import type { WebTierSettings } from "./configTypes";
 import { ConfigError } from "./stackConfig";
 
 export interface WebTierArgs {
-  /** `webtier:*` tuning settings (balancing, uwsgi, nginx, sysctl, app, …); hosts come below. */
-  settings: Omit<WebtierConfig, "hosts" | "bastion">;
+  /** Tuning and application settings (balancing, uwsgi, nginx, sysctl, app, …); hosts come below. */
+  settings: WebTierSettings;
+  /** nginx hosts; the first one's address is the tier's URL. */
   nginxHosts: RemoteHost[];
+  /** App hosts running uWSGI, in upstream order. */
   appHosts: RemoteHost[];
   /** OpenSSH private key accepted by every host; kept secret. */
   privateKey: pulumi.Input<string>;
@@ -79,11 +81,15 @@ const addressesOf = (hosts: RemoteHost[]) =>
  * nginx on every nginx host with its upstream rendered from the app hosts' private addresses.
  */
 export class WebTier extends pulumi.ComponentResource {
+  /** The tier's URL: the first nginx host's address and nginx port. */
   readonly url: pulumi.Output<string>;
+  /** Addresses of the nginx hosts, in host order. */
   readonly nginxAddresses: pulumi.Output<string[]>;
+  /** Private addresses of the app hosts: the upstream's servers, in host order. */
   readonly appAddresses: pulumi.Output<string[]>;
   /** Every file each host receives: `{ host: { absolutePath: content } }`. */
   readonly renderedFiles: pulumi.Output<Record<string, Record<string, string>>>;
+  /** Output of each remote command, per host. */
   readonly stepOutputs: pulumi.Output<Record<string, Record<string, string>>>;
 
   constructor(name: string, args: WebTierArgs, opts?: pulumi.ComponentResourceOptions) {

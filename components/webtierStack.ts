@@ -3,17 +3,19 @@ import * as tls from "@pulumi/tls";
 import { appDirOf } from "./appSource";
 import { AwsTiers } from "./aws";
 import type { RemoteHost } from "./host";
-import { NGINX_DEFAULTS, UWSGI_DEFAULTS, validateModes, type WebtierConfig } from "./render";
+import type { WebtierStackConfig } from "./configTypes";
+import { NGINX_DEFAULTS, UWSGI_DEFAULTS, validateModes } from "./render";
 import { ConfigError } from "./stackConfig";
 import { WebTier } from "./webTier";
 
 export interface WebtierStackArgs {
   /** The `webtier:*` configuration (namespace stripped, secrets separate). */
-  config: WebtierConfig;
+  config: WebtierStackConfig;
   /** `app.source` resolves against this directory (the project's). */
   baseDir: string;
   /** Deploy key. Required for existing hosts; on AWS one is generated when absent. */
   sshPrivateKey?: pulumi.Input<string>;
+  /** Secret environment for the app (KEY=value), delivered through stdin. */
   appEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -22,10 +24,15 @@ export interface WebtierStackArgs {
  * configured by one WebTier.
  */
 export class WebtierStack extends pulumi.ComponentResource {
+  /** The site's URL: the first nginx host's address and nginx port. */
   readonly url: pulumi.Output<string>;
+  /** Addresses of the nginx hosts, in host order. */
   readonly nginxAddresses: pulumi.Output<string[]>;
+  /** Private addresses of the app hosts: the upstream's servers, in host order. */
   readonly appAddresses: pulumi.Output<string[]>;
+  /** Every file each host receives: `{ host: { absolutePath: content } }`. */
   readonly renderedFiles: pulumi.Output<Record<string, Record<string, string>>>;
+  /** Output of each remote command, per host. */
   readonly stepOutputs: pulumi.Output<Record<string, Record<string, string>>>;
   /** AWS mode: the generated deploy key (secret), for `ssh -J admin@<nginx> admin@<app>`. */
   readonly deployKey?: pulumi.Output<string>;

@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect, it } from "vitest";
 import { parse } from "yaml";
-import { configSchema, SECRET_KEYS } from "../components";
+import { SECRET_KEYS } from "../components";
+import { configSchema } from "../components/render/schema";
 
 const project = parse(fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8"));
 

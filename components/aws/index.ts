@@ -1,4 +1,4 @@
-// The AWS provisioning layer: produces RemoteHosts for the configuration layer.
+// The AWS provisioning layer: produces hosts (CreatedHost) for the configuration layer.
 export { AwsTiers, checkTiers, type AwsTiersArgs } from "./tiers";
 export { AwsNetwork, type AwsNetworkArgs } from "./network";
 export { AwsSecurityGroups, checkSecurityGroups, type AwsSecurityGroupsArgs } from "./securityGroups";

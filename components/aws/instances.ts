@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { RemoteHost } from "../host";
+import type { CreatedHost } from "../host";
 import { architectureOf, lookupDebianAmi } from "./amis";
 import { AWS_DEFAULTS, HOST_PREFIX, type TierRole } from "./defaults";
 import { HostKeys } from "./hostKeys";
@@ -37,7 +37,7 @@ export function checkInstances(args: Partial<AwsInstancesArgs> & { role: TierRol
 export class AwsInstances extends pulumi.ComponentResource {
   readonly instances: aws.ec2.Instance[];
   /** What the configuration layer pushes to: `lb-1`, `lb-2`, … or `app-1`, …. */
-  readonly hosts: RemoteHost[];
+  readonly hosts: CreatedHost[];
 
   constructor(name: string, args: AwsInstancesArgs, opts?: pulumi.ComponentResourceOptions) {
     assertValid(checkInstances(args));

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { RemoteHost } from "../host";
+import type { CreatedHost } from "../host";
 import { AwsInstances, checkInstances } from "./instances";
 import { AwsNetwork, type AwsNetworkArgs } from "./network";
 import { AwsSecurityGroups, checkSecurityGroups, type AwsSecurityGroupsArgs } from "./securityGroups";
@@ -36,13 +36,13 @@ export function checkTiers(args: AwsTiersArgs): string[] {
 
 /**
  * Everything webtier needs on AWS: network, security groups, key pair and both tiers' instances,
- * handed on as RemoteHosts for the configuration layer.
+ * handed on as hosts (CreatedHost) for the configuration layer.
  */
 export class AwsTiers extends pulumi.ComponentResource {
   /** `lb-1`, `lb-2`, …: reached at their public IP; the bastion for app hosts. */
-  readonly nginxHosts: RemoteHost[];
+  readonly nginxHosts: CreatedHost[];
   /** `app-1`, `app-2`, …: reached at their private IP (through an nginx host). */
-  readonly appHosts: RemoteHost[];
+  readonly appHosts: CreatedHost[];
   readonly vpcId: pulumi.Output<string>;
   readonly nginxSecurityGroupId: pulumi.Output<string>;
   readonly appSecurityGroupId: pulumi.Output<string>;

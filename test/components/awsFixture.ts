@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "vitest";
 import { AwsTiers, type AwsTiersArgs } from "../../components/aws";
-import type { RemoteHost } from "../../components/host";
+import type { CreatedHost } from "../../components/host";
 import { unwrapSecrets, valueOf } from "../support/pulumi";
 
 // Shared mocks, fixtures and helpers for the AwsTiers tests (aws*.test.ts). Importing this module
@@ -89,7 +89,7 @@ pulumi.runtime.setMocks(
   false,
 );
 
-export async function settleHost(host: RemoteHost) {
+export async function settleHost(host: CreatedHost) {
   const { instance, ...rest } = host;
   return {
     ...rest,

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { SAMPLE_APP_DIR } from "../../components/appSource";
 import { bundleFiles, decodeBundle, isSecret, recordResources, settled, unwrapSecrets, valueOf, type RecordedResource } from "../support/pulumi";
 
 const resources = recordResources();
@@ -170,7 +171,7 @@ describe("WebTier on existing hosts", () => {
     const id = path.basename(dirs[0]!);
     expect(dirs[0]).toMatch(/\/webtier\/releases\/[0-9a-f]{16}\/$/);
     expect(fs.statSync(path.dirname(dirs[0]!)).mode & 0o777).toBe(0o700);
-    expect(fs.readdirSync(dirs[0]!).sort()).toEqual(fs.readdirSync(components.SAMPLE_APP_DIR).filter((f) => f !== "__pycache__").sort());
+    expect(fs.readdirSync(dirs[0]!).sort()).toEqual(fs.readdirSync(SAMPLE_APP_DIR).filter((f) => f !== "__pycache__").sort());
     expect(uploads.map((r) => r.inputs.remotePath)).toEqual([`/var/lib/webtier/upload/release-${id}`, `/var/lib/webtier/upload/release-${id}`]);
   });
 
