@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-// Works from the TypeScript sources and from the compiled dist/ tree alike.
-function packageRoot(from: string): string {
+/** The directory of webtier's package.json: works from the TypeScript sources and from dist/ alike. */
+export function packageRoot(from: string): string {
   let dir = from;
   while (!fs.existsSync(path.join(dir, "package.json"))) {
     const parent = path.dirname(dir);
