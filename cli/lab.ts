@@ -55,7 +55,9 @@ export async function labUp(opts: UpOptions): Promise<void> {
   const nginx = Math.max(opts.nginxHosts, countOf(before, "nginx"));
   const app = Math.max(opts.appHosts, countOf(before, "app"));
   const started = Date.now();
-  let state = await bootLab({ nginxHosts: nginx, appHosts: app, log: (m) => say(`lab: ${m}`) });
+  const beyond = (role: "nginx" | "app", n: number) => (before?.hosts ?? []).filter((h) => h.role === role).slice(n).map((h) => h.name);
+  const leaving = [...beyond("nginx", opts.nginxHosts), ...beyond("app", opts.appHosts)];
+  let state = await bootLab({ nginxHosts: nginx, appHosts: app, leaving, log: (m) => say(`lab: ${m}`) });
   say(`lab: ${state.hosts.length} hosts up in ${((Date.now() - started) / 1000).toFixed(1)} s; deploying`);
 
   const target = subset(state, opts.nginxHosts, opts.appHosts);

@@ -2,7 +2,7 @@
 // everything the lab created, then verifies nothing is left).
 import * as fs from "node:fs";
 import { missingBinaries, run } from "./exec";
-import { removeHost, startHost } from "./hosts";
+import { removeHost, startHost, type StartedHost } from "./hosts";
 import { ensureImage } from "./image";
 import { ensureDeployKey, writeKnownHosts } from "./keys";
 import { withLabLock } from "./lock";
@@ -12,7 +12,7 @@ import { ensureProxy, findProxies, PROXY_URL, stopProxy } from "./proxy";
 import { labMounts } from "./rootfs";
 import { sshInherit, waitForSsh, writeSshConfig, SSH_CONFIG } from "./ssh";
 import { publicState, readStateFile, removeStateFile, writeStateFile, type LabState, type LabStateFile } from "./state";
-import { consoleLog, findNspawns, findSupervisors, supervisedNames } from "./supervise";
+import { consoleLog, findNspawns, findSupervisors, supervisedNames, supervisorAlive } from "./supervise";
 import { hostIfsFor, planClients, planHosts } from "./topology";
 
 export interface BootOptions {
@@ -22,6 +22,8 @@ export interface BootOptions {
   clients?: number;
   /** Per-host bound on waiting for sshd after (re)boot. */
   bootTimeoutMs?: number;
+  /** Hosts about to leave: kept as they are, never booted again when they were powered off. */
+  leaving?: string[];
   log?: (msg: string) => void;
 }
 
@@ -69,7 +71,15 @@ export async function bootLab(opts: BootOptions): Promise<LabState> {
     }
     for (const c of clients) await ensureNamespace(c.namespace, c.legs);
 
-    const started = await Promise.all(plans.map((p) => startHost(p, image, prev?.hosts.find((h) => h.name === p.name))));
+    const leaving = new Set(opts.leaving ?? []);
+    const started = await Promise.all(plans.map(async (p): Promise<StartedHost & { stopped?: boolean }> => {
+      const previous = prev?.hosts.find((h) => h.name === p.name);
+      if (previous && leaving.has(p.name) && !supervisorAlive(previous.pid, p.name)) {
+        log(`${p.name} is powered off: left as it is, it leaves the lab`);
+        return { host: previous, rootfsMode: prev!.internal.rootfsMode[p.name] ?? "copy", reused: true, stopped: true };
+      }
+      return startHost(p, image, previous);
+    }));
     const hosts = started.map((s) => s.host);
     writeKnownHosts(hosts.map((h) => ({ address: h.address, hostKey: h.hostKey })));
     writeSshConfig(privateKeyPath);
@@ -93,7 +103,7 @@ export async function bootLab(opts: BootOptions): Promise<LabState> {
     const timeout = opts.bootTimeoutMs ?? 60_000;
     // nginx hosts first: app hosts are only reachable through the bastion.
     for (const role of ["nginx", "app"] as const) {
-      await Promise.all(started.filter((s) => s.host.role === role).map(async (s) => {
+      await Promise.all(started.filter((s) => s.host.role === role && !s.stopped).map(async (s) => {
         const ms = await waitForSsh(state, s.host, timeout).catch((err: Error) => {
           // The host's console usually says why (nspawn error, failed unit).
           const tail = fs.existsSync(consoleLog(s.host.name))

@@ -224,7 +224,7 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
       expect(outcome.stdout).toContain("plan: command:remote:CopyToRemote: 0 create, 3 update, 0 replace, 0 delete, 0 same\n");
       // 11 resources updated, 8 commands run: an upload whose source is unchanged copies nothing.
       expect(outcome.stats).toMatchObject({ executed: 11, remoteCommands: 8, deleted: 0 });
-      expect(outcome.stdout.split("\n").filter((l) => /^(lb|app)-\d+ +release/.test(l))).toEqual(
+      expect(outcome.stdout.split("\n").filter((l) => /^(lb|app)-\d+ +release/.test(l)).sort()).toEqual(
         ["app-1", "app-2", "app-3"].map((h) => expect.stringMatching(new RegExp(`^${h} +release +updated, nothing to run$`))),
       );
       expect(Object.keys(await servedBy(state, url, 9)).sort()).toEqual(["app-1", "app-2", "app-3"]);
@@ -366,6 +366,7 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
     const single = "warning: [runtime] webtier: upstream.maxFails (3) has no effect with a single app host: nginx ignores it\n";
     const out = await webtier(["lab", "up", "--app-hosts", "1", "--config", stackFile]);
     expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: single });
+    expect(out.stdout).toMatch(/^lab: app-2 is powered off: left as it is, it leaves the lab$/m);
     expect(out.stdout).toMatch(/^lab: app-2 does not answer over SSH: it leaves without being retired$/m);
     expect(out.stdout).not.toMatch(/^app-2 /m);
     state = (await labStatus())!;
