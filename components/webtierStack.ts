@@ -19,6 +19,12 @@ export interface WebtierStackArgs {
   appEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+/** The TCP port of an http(s) proxy URL (the scheme's default when it names none). */
+function proxyPortOf(url: string): number {
+  const parsed = new URL(url);
+  return parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80;
+}
+
 /**
  * The whole stack from one configuration: hosts created on AWS (`aws`) or existing ones (`hosts`),
  * configured by one WebTier.
@@ -65,6 +71,7 @@ export class WebtierStack extends pulumi.ComponentResource {
         httpCidrs: settings.clientCidrs,
         nginxPort: settings.nginx?.port ?? NGINX_DEFAULTS.port,
         uwsgiPort: settings.uwsgi?.socketPort ?? UWSGI_DEFAULTS.socketPort,
+        ...(aws.egress === "proxy" && settings.aptProxy !== undefined ? { aptProxyPort: proxyPortOf(settings.aptProxy) } : {}),
         sshPublicKey: key.publicKeyOpenssh,
       }, { parent: this });
       nginxHosts = tiers.nginxHosts;

@@ -15,11 +15,15 @@ export interface AwsSecurityGroupsArgs {
   uwsgiPort?: number;
   /** Opens this port on nginx hosts to app hosts, for an apt proxy run on the nginx tier. */
   proxyPort?: number;
+  /** How app hosts reach package mirrors: through the NAT (`nat`) or only through an apt proxy. */
+  egress?: "nat" | "proxy";
+  /** The apt proxy's port when it runs outside the nginx tier (egress `proxy`). */
+  aptProxyPort?: number;
   tags?: Tags;
 }
 
 export function checkSecurityGroups(args: Partial<AwsSecurityGroupsArgs>): string[] {
-  const ports = (["nginxPort", "httpsPort", "uwsgiPort", "proxyPort"] as const).flatMap((key) =>
+  const ports = (["nginxPort", "httpsPort", "uwsgiPort", "proxyPort", "aptProxyPort"] as const).flatMap((key) =>
     args[key] === undefined ? [] : checkPort(`aws.${key}`, args[key]),
   );
   return [
@@ -37,6 +41,9 @@ const slug = (cidr: string) => cidr.replace(/[./]/g, "-");
 /**
  * Least privilege between the tiers: the internet reaches only nginx's HTTP(S) ports, the admin
  * network only SSH on nginx hosts, and app hosts accept uWSGI and SSH from nginx hosts alone.
+ * Outbound is as narrow: nginx hosts reach the app hosts' uWSGI and SSH ports and package mirrors
+ * (HTTP/HTTPS); app hosts reach package mirrors through the NAT, or only the apt proxy. The VPC's
+ * DNS resolver, time service and instance metadata are not filtered by security groups.
  * One resource per rule (aws.vpc.*Rule), never inline rules, so rules change one at a time.
  */
 export class AwsSecurityGroups extends pulumi.ComponentResource {
@@ -66,9 +73,13 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
       rulesOf.get(group)!.push(rule.id);
     const ingress = (ruleName: string, group: aws.ec2.SecurityGroup, rule: Rule) =>
       keep(group, new aws.vpc.SecurityGroupIngressRule(ruleName, { securityGroupId: group.id, ...rule, tags: resourceTags(ruleName, args.tags) }, child));
-    // All outbound: hosts fetch packages (apt, pip) from mirrors whose addresses are not fixed.
-    const egressAll = (ruleName: string, group: aws.ec2.SecurityGroup) =>
-      keep(group, new aws.vpc.SecurityGroupEgressRule(ruleName, { securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "all outbound", tags: resourceTags(ruleName, args.tags) }, child));
+    const egress = (ruleName: string, group: aws.ec2.SecurityGroup, rule: Rule) =>
+      keep(group, new aws.vpc.SecurityGroupEgressRule(ruleName, { securityGroupId: group.id, ...rule, tags: resourceTags(ruleName, args.tags) }, child));
+    // Package mirrors (apt, pip) have no fixed addresses: HTTP and HTTPS to anywhere, nothing else.
+    const mirrors = (prefix: string, group: aws.ec2.SecurityGroup) => {
+      egress(`${prefix}-egress-http`, group, tcp(80, { cidrIpv4: "0.0.0.0/0" }, "package mirrors over HTTP"));
+      egress(`${prefix}-egress-https`, group, tcp(443, { cidrIpv4: "0.0.0.0/0" }, "package mirrors over HTTPS"));
+    };
 
     for (const cidr of httpCidrs) {
       ingress(`${name}-lb-http-${slug(cidr)}`, nginx, tcp(nginxPort, { cidrIpv4: cidr }, "HTTP to nginx"));
@@ -78,12 +89,24 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
     if (args.proxyPort !== undefined) {
       ingress(`${name}-lb-proxy-from-app`, nginx, tcp(args.proxyPort, { referencedSecurityGroupId: app.id }, "apt proxy for app hosts"));
     }
-    egressAll(`${name}-lb-egress`, nginx);
+    egress(`${name}-lb-egress-uwsgi`, nginx, tcp(uwsgiPort, { referencedSecurityGroupId: app.id }, "uWSGI on app hosts"));
+    egress(`${name}-lb-egress-ssh`, nginx, tcp(sshPort, { referencedSecurityGroupId: app.id }, "SSH to app hosts (bastion)"));
+    mirrors(`${name}-lb`, nginx);
 
     ingress(`${name}-app-uwsgi-from-lb`, app, tcp(uwsgiPort, { referencedSecurityGroupId: nginx.id }, "uWSGI from nginx hosts"));
     // App hosts have no public address: SSH reaches them through an nginx host as bastion.
     ingress(`${name}-app-ssh-from-lb`, app, tcp(sshPort, { referencedSecurityGroupId: nginx.id }, "SSH from nginx hosts (bastion)"));
-    egressAll(`${name}-app-egress`, app);
+    if ((args.egress ?? "nat") === "nat") {
+      mirrors(`${name}-app`, app);
+    } else {
+      if (args.proxyPort !== undefined) {
+        egress(`${name}-app-egress-proxy`, app, tcp(args.proxyPort, { referencedSecurityGroupId: nginx.id }, "apt proxy on the nginx tier"));
+      }
+      // Without a NAT the private subnets route only inside the VPC (and what is peered with it).
+      if (args.aptProxyPort !== undefined && args.aptProxyPort !== args.proxyPort) {
+        egress(`${name}-app-egress-apt-proxy`, app, tcp(args.aptProxyPort, { cidrIpv4: "0.0.0.0/0" }, "apt proxy"));
+      }
+    }
 
     // Ids that resolve once the group's rules exist: hosts using them are reachable when created.
     const withRules = (group: aws.ec2.SecurityGroup) => pulumi.all([group.id, ...rulesOf.get(group)!]).apply(([id]) => id);

@@ -78,6 +78,8 @@ export class AwsTiers extends pulumi.ComponentResource {
         httpsPort: args.httpsPort,
         uwsgiPort: args.uwsgiPort,
         proxyPort: args.proxyPort,
+        egress: args.egress,
+        aptProxyPort: args.aptProxyPort,
         tags: args.tags,
       },
       child,

@@ -46,7 +46,7 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx + 3 app hosts", () => {
       [T.nat]: 1,
       [T.sg]: 2,
       [T.ingress]: 5,
-      [T.egress]: 2,
+      [T.egress]: 6,
       [T.keyPair]: 1,
       [T.instance]: 4,
       [T.tlsKey]: 4,
@@ -103,25 +103,31 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx + 3 app hosts", () => {
     expect(byName("web", T.nat, "web-net-nat").inputs).toEqual({ allocationId: "web-net-nat-id", subnetId: "web-net-public-1-id", tags: tagsFor("web-net-nat") });
   });
 
-  test("security groups allow exactly these ingress rules, and all egress", () => {
+  test("security groups allow exactly these rules: narrow ingress, and egress only where each tier needs it", () => {
     const rules = of("web").filter((r) => r.type === T.ingress || r.type === T.egress).map((r) => [r.name, r.inputs]);
     const rule = (name: string, securityGroupId: string, port: number, from: object, description: string) => [
       name,
       { securityGroupId, ipProtocol: "tcp", fromPort: port, toPort: port, ...from, description, tags: tagsFor(name) },
     ];
-    const egress = (name: string, securityGroupId: string) => [name, { securityGroupId, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "all outbound", tags: tagsFor(name) }];
+    const anywhere = { cidrIpv4: "0.0.0.0/0" };
     expect(Object.fromEntries(rules)).toEqual(
       Object.fromEntries([
-        rule("web-sg-lb-http-0-0-0-0-0", "web-sg-lb-id", 80, { cidrIpv4: "0.0.0.0/0" }, "HTTP to nginx"),
-        rule("web-sg-lb-https-0-0-0-0-0", "web-sg-lb-id", 443, { cidrIpv4: "0.0.0.0/0" }, "HTTPS to nginx"),
+        rule("web-sg-lb-http-0-0-0-0-0", "web-sg-lb-id", 80, anywhere, "HTTP to nginx"),
+        rule("web-sg-lb-https-0-0-0-0-0", "web-sg-lb-id", 443, anywhere, "HTTPS to nginx"),
         rule("web-sg-lb-ssh-admin", "web-sg-lb-id", 22, { cidrIpv4: "198.51.100.0/24" }, "SSH from the admin network"),
         rule("web-sg-app-uwsgi-from-lb", "web-sg-app-id", 3031, { referencedSecurityGroupId: "web-sg-lb-id" }, "uWSGI from nginx hosts"),
         rule("web-sg-app-ssh-from-lb", "web-sg-app-id", 22, { referencedSecurityGroupId: "web-sg-lb-id" }, "SSH from nginx hosts (bastion)"),
-        egress("web-sg-lb-egress", "web-sg-lb-id"),
-        egress("web-sg-app-egress", "web-sg-app-id"),
+        rule("web-sg-lb-egress-uwsgi", "web-sg-lb-id", 3031, { referencedSecurityGroupId: "web-sg-app-id" }, "uWSGI on app hosts"),
+        rule("web-sg-lb-egress-ssh", "web-sg-lb-id", 22, { referencedSecurityGroupId: "web-sg-app-id" }, "SSH to app hosts (bastion)"),
+        rule("web-sg-lb-egress-http", "web-sg-lb-id", 80, anywhere, "package mirrors over HTTP"),
+        rule("web-sg-lb-egress-https", "web-sg-lb-id", 443, anywhere, "package mirrors over HTTPS"),
+        // Through the NAT gateway: package mirrors only.
+        rule("web-sg-app-egress-http", "web-sg-app-id", 80, anywhere, "package mirrors over HTTP"),
+        rule("web-sg-app-egress-https", "web-sg-app-id", 443, anywhere, "package mirrors over HTTPS"),
       ]),
     );
-    expect(rules).toHaveLength(7);
+    expect(rules).toHaveLength(11);
+    expect(rules.every(([, inputs]) => (inputs as { ipProtocol: string }).ipProtocol === "tcp")).toBe(true);
     expect(byName("web", T.sg, "web-sg-lb").inputs).toEqual({ vpcId: "web-net-vpc-id", description: "webtier nginx hosts", tags: tagsFor("web-sg-lb") });
     expect(byName("web", T.sg, "web-sg-app").inputs).toEqual({ vpcId: "web-net-vpc-id", description: "webtier uWSGI app hosts", tags: tagsFor("web-sg-app") });
   });
@@ -222,7 +228,7 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx + 3 app hosts", () => {
     const unclassified = of("web").filter((r) => !r.type.startsWith("webtier:index:") && !TAGGABLE.has(r.type) && !UNTAGGABLE.has(r.type));
     expect(unclassified.map((r) => r.type)).toEqual([]);
     const taggable = of("web").filter((r) => TAGGABLE.has(r.type));
-    expect(taggable).toHaveLength(24);
+    expect(taggable).toHaveLength(28);
     for (const r of taggable) expect(r.inputs.tags, `${r.type} ${r.name}`).toEqual(tagsFor(r.name));
   });
 });

@@ -35,7 +35,7 @@ describe("AwsTiers: brought VPC, proxy egress, own AMI", () => {
       "webtier:index:HostKeys": 2,
       [T.sg]: 2,
       [T.ingress]: 8,
-      [T.egress]: 2,
+      [T.egress]: 5,
       [T.keyPair]: 1,
       [T.instance]: 4,
       [T.tlsKey]: 4,
@@ -62,6 +62,20 @@ describe("AwsTiers: brought VPC, proxy egress, own AMI", () => {
         "byo-sg-app-id tcp/22-22 from byo-sg-lb-id",
       ].sort(),
     );
+  });
+
+  test("app hosts without a NAT reach out only to the apt proxy on the nginx tier", () => {
+    const summary = of("byo")
+      .filter((r) => r.type === T.egress)
+      .map((r) => `${r.inputs.securityGroupId} ${r.inputs.ipProtocol}/${r.inputs.fromPort}-${r.inputs.toPort} to ${r.inputs.cidrIpv4 ?? r.inputs.referencedSecurityGroupId}`)
+      .sort();
+    expect(summary).toEqual([
+      "byo-sg-app-id tcp/3142-3142 to byo-sg-lb-id",
+      "byo-sg-lb-id tcp/22-22 to byo-sg-app-id",
+      "byo-sg-lb-id tcp/443-443 to 0.0.0.0/0",
+      "byo-sg-lb-id tcp/80-80 to 0.0.0.0/0",
+      "byo-sg-lb-id tcp/8000-8000 to byo-sg-app-id",
+    ]);
   });
 
   test("instances spread over the brought subnets, use the given AMI and keep following it", () => {

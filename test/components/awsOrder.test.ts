@@ -28,7 +28,7 @@ describe("creation order: hosts wait until they are reachable and can reach out"
   test("hosts after every rule of their security group (slow rules)", async () => {
     await build("fw", { nginxCount: 1, appCount: 1, adminCidr: "198.51.100.0/24", sshPublicKey: DEPLOY_KEY });
     const rules = of("fw").filter((r) => r.type === T.ingress || r.type === T.egress);
-    expect(rules).toHaveLength(7);
+    expect(rules).toHaveLength(11);
     for (const [instance, group] of [["fw-lb-1", "fw-sg-lb-id"], ["fw-app-1", "fw-sg-app-id"]] as const) {
       const own = rules.filter((r) => r.inputs.securityGroupId === group);
       expect(own.length).toBeGreaterThan(2);
