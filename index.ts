@@ -20,6 +20,10 @@ function readWebtierConfig(): Record<string, unknown> {
   return values;
 }
 
+// The SDK knows which keys were set with `--secret` (the language host lists them) but does not
+// export the check.
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret: (key: string) => boolean };
+
 const config = new pulumi.Config(NAMESPACE);
 const values = readWebtierConfig();
 // Existing hosts are all known now: check everything up front. On AWS the hosts do not exist
@@ -38,6 +42,8 @@ const stack = new WebtierStack("webtier", {
   baseDir: process.cwd(),
   ...(sshPrivateKey === undefined ? {} : { sshPrivateKey }),
   ...(appEnvironment === undefined ? {} : { appEnvironment }),
+  // A proxy URL set with `pulumi config set --secret` stays secret in every payload and output.
+  ...(isConfigSecret(`${NAMESPACE}:aptProxy`) ? { aptProxySecret: true } : {}),
 });
 
 export const url = stack.url;

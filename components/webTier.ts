@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { appDirOf, readAppSource } from "./appSource";
 import type { RemoteHost } from "./host";
 import { AppTier } from "./appTier";
+import { aptProxyIsSecret, redactAptProxy, secretWhen } from "./aptProxySecret";
 import { NginxTier } from "./nginxTier";
 import { releaseBundle } from "./releaseBundle";
 import { retireHost } from "./retire";
@@ -39,6 +40,8 @@ export interface WebTierArgs {
   appEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** App hosts changed at once during a rollout; each batch is healthy before the next starts. */
   rolloutBatchSize?: number;
+  /** Keep `settings.aptProxy` secret even without credentials in it (it was set as a secret). */
+  aptProxySecret?: boolean;
 }
 
 // Stand-in addresses (TEST-NET-2) for validating and shaping the plan before real ones exist.
@@ -102,6 +105,8 @@ export class WebTier extends pulumi.ComponentResource {
     const rendered = pulumi
       .all([addressesOf(args.nginxHosts), addressesOf(args.appHosts)])
       .apply(([nginx, apps]) => plan(args, app.releaseId, { nginx, app: apps }));
+    // Payloads that carry the apt proxy (the apt configuration, pip's proxy) are secret with it.
+    const proxySecret = aptProxyIsSecret(args.settings.aptProxy, args.aptProxySecret);
     const bundles = (hosts: (p: DeploymentPlan) => HostPlan[], phase: "provision" | "activate") =>
       rendered.apply((p) => hosts(p).map((h) => encodeBundle(renderHostBundle(h, phase))));
 
@@ -120,16 +125,16 @@ export class WebTier extends pulumi.ComponentResource {
     const appTier = new AppTier(name, {
       hosts: args.appHosts,
       access: appAccess,
-      provision: bundles((p) => p.app, "provision"),
+      provision: secretWhen(bundles((p) => p.app, "provision"), proxySecret),
       // The app's environment rides in this payload: secret in the state whatever its source.
-      activate: args.appEnvironment === undefined ? appActivate : pulumi.secret(appActivate),
+      activate: secretWhen(appActivate, args.appEnvironment !== undefined || proxySecret),
       release: { dir: releaseBundle(app), id: app.releaseId },
       batchSize: args.rolloutBatchSize ?? 1,
     }, { parent: this });
     const nginxTier = new NginxTier(name, {
       hosts: args.nginxHosts,
       access,
-      provision: bundles((p) => p.nginx, "provision"),
+      provision: secretWhen(bundles((p) => p.nginx, "provision"), proxySecret),
       activate: bundles((p) => p.nginx, "activate"),
       after: appTier.done,
     }, { parent: this });
@@ -143,7 +148,10 @@ export class WebTier extends pulumi.ComponentResource {
     this.url = pulumi.interpolate`http://${args.nginxHosts[0]!.address}${nginxPort === 80 ? "" : `:${nginxPort}`}/`;
     this.renderedFiles = rendered.apply((p) =>
       Object.fromEntries(
-        [...p.nginx, ...p.app].map((h) => [h.host.name, Object.fromEntries(h.steps.flatMap((s) => s.files.map((f) => [f.path, f.content])))]),
+        [...p.nginx, ...p.app].map((h) => {
+          const files = Object.fromEntries(h.steps.flatMap((s) => s.files.map((f) => [f.path, f.content])));
+          return [h.host.name, proxySecret ? redactAptProxy(files) : files];
+        }),
       ),
     );
     const configs = [...nginxTier.hosts, ...appTier.hosts];

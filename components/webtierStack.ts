@@ -17,6 +17,8 @@ export interface WebtierStackArgs {
   sshPrivateKey?: pulumi.Input<string>;
   /** Secret environment for the app (KEY=value), delivered through stdin. */
   appEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** `config.aptProxy` was set as a secret: keep it out of plaintext state and outputs. */
+  aptProxySecret?: boolean;
 }
 
 /** The TCP port of an http(s) proxy URL (the scheme's default when it names none). */
@@ -98,6 +100,7 @@ export class WebtierStack extends pulumi.ComponentResource {
       ...(retireHosts.length > 0 ? { retireHosts } : {}),
       ...(args.appEnvironment === undefined ? {} : { appEnvironment: args.appEnvironment }),
       ...(rollout?.batchSize === undefined ? {} : { rolloutBatchSize: rollout.batchSize }),
+      ...(args.aptProxySecret ? { aptProxySecret: true } : {}),
     }, { parent: this });
 
     this.url = tier.url;

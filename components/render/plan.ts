@@ -18,7 +18,7 @@ import { renderUwsgiIni } from "./uwsgi";
 export interface PlannedFile {
   path: string; // absolute path on the host
   content: string;
-  mode: "0644" | "0755";
+  mode: "0600" | "0644" | "0755";
 }
 
 /**
@@ -71,7 +71,8 @@ function step(name: keyof typeof STEP_NUMBERS, script: string, files: PlannedFil
 const file = (path: string, content: string, mode: PlannedFile["mode"] = "0644"): PlannedFile => ({ path, content, mode });
 
 function commonSteps(t: Tuning, host: Host, packages: string[]): PlannedStep[] {
-  const proxyFiles = t.aptProxy ? [file(REMOTE.aptProxy, renderAptProxyConf(t.aptProxy))] : [];
+  // Root-only: the URL may carry the proxy's credentials (apt reads it as root, then drops privileges).
+  const proxyFiles = t.aptProxy ? [file(REMOTE.aptProxy, renderAptProxyConf(t.aptProxy), "0600")] : [];
   return [
     step("prepare", renderPrepareStep(host)),
     step("packages", renderPackagesStep(host, packages, t.aptProxy !== undefined), proxyFiles),
@@ -100,7 +101,7 @@ function planAppHost(t: Tuning, host: Host, releaseId: string): HostPlan {
       ),
       step("uwsgi", renderUwsgiStep(t, host, releaseId), [
         file(REMOTE.uwsgiIni, renderUwsgiIni(t, host, requirementsId)),
-        file(REMOTE.uwsgiUnit, renderUwsgiUnit()),
+        file(REMOTE.uwsgiUnit, renderUwsgiUnit(t)),
         file(REMOTE.uwsgiProbe, renderUwsgiProbe(), "0755"),
       ]),
     ],

@@ -280,3 +280,34 @@ describe("WebTier on existing hosts", () => {
     expect(deletedWith.get("dw-dw-lb-1-activate")).toBeUndefined();
   });
 });
+
+describe("WebTier with an apt proxy that carries credentials", () => {
+  it("keeps the proxy out of plaintext payloads, outputs and pip's argv", async () => {
+    const { tier, mine } = await deploy("proxy", {
+      ...hosts("proxy-", 1),
+      settings: { balancing: "least_conn", aptProxy: "http://deploy:hunter2@10.0.0.5:3128", app: { requirements: ["flask==3.0.3"] } },
+    });
+    const payload = (name: string) => byName(mine(), `proxy-proxy-${name}`).inputs.stdin;
+    expect(["lb-1-provision", "app-1-provision", "app-1-activate"].map((n) => [n, isSecret(payload(n))])).toEqual([
+      ["lb-1-provision", true], ["app-1-provision", true], ["app-1-activate", true],
+    ]);
+    // nginx's own configuration carries no proxy: it stays readable in diffs.
+    expect(isSecret(payload("lb-1-activate"))).toBe(false);
+    const provision = decodeBundle(unwrapSecrets(payload("app-1-provision")));
+    expect(bundleFiles(provision)["/etc/apt/apt.conf.d/80webtier-proxy"]).toContain('Acquire::http::Proxy "http://deploy:hunter2@10.0.0.5:3128";\n');
+    expect(provision).toContain('install_file "$APT_PROXY_FILE" 0600\n');
+    const activate = decodeBundle(unwrapSecrets(payload("app-1-activate")));
+    expect(activate).toContain("if [ -n \"$PIP_PROXY\" ]; then export PIP_PROXY; fi\n");
+    expect(activate).not.toContain("--proxy");
+    const files = await valueOf(tier.renderedFiles);
+    expect(files["proxy-app-1"]!["/etc/apt/apt.conf.d/80webtier-proxy"]).toBe("// webtier: the apt proxy configuration is secret (webtier:aptProxy)\n");
+    expect(JSON.stringify(files)).not.toContain("hunter2");
+  });
+
+  it("treats a proxy set as a secret like one with credentials", async () => {
+    const { mine } = await deploy("sproxy", { ...hosts("sproxy-", 1), settings: { aptProxy: "http://10.0.0.5:3128" }, aptProxySecret: true });
+    expect(isSecret(byName(mine(), "sproxy-sproxy-app-1-provision").inputs.stdin)).toBe(true);
+    const { mine: plain } = await deploy("pproxy", { ...hosts("pproxy-", 1), settings: { aptProxy: "http://10.0.0.5:3128" } });
+    expect(isSecret(byName(plain(), "pproxy-pproxy-app-1-provision").inputs.stdin)).toBe(false);
+  });
+});

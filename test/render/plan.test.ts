@@ -53,7 +53,7 @@ describe("planDeployment", () => {
     );
     const app = p.app[0]!;
     expect(app.steps[1]!.files).toEqual([
-      { path: "/etc/apt/apt.conf.d/80webtier-proxy", mode: "0644", content: expect.stringContaining('Acquire::http::Proxy "http://10.0.0.10:8888";\n') },
+      { path: "/etc/apt/apt.conf.d/80webtier-proxy", mode: "0600", content: expect.stringContaining('Acquire::http::Proxy "http://10.0.0.10:8888";\n') },
     ]);
     expect(app.steps[4]!.files).toEqual([{ path: "/etc/webtier/requirements.txt", mode: "0644", content: "flask==3.0.3\n" }]);
     expect(app.steps[1]!.script).toContain("readonly PACKAGES=(uwsgi uwsgi-plugin-python3 python3 nftables python3-venv)\n");

@@ -62,9 +62,9 @@ if [ -n "$REQUIREMENTS_ID" ] && [ ! -f "$venv/.webtier-complete" ]; then
   [ -f "$requirements" ] || fail "staged $requirements is missing"
   rm -rf "$venv"
   python3 -m venv "$venv"
-  proxy=()
-  [ -z "$PIP_PROXY" ] || proxy=(--proxy "$PIP_PROXY")
-  timeout 1200 "$venv/bin/pip" install --no-input --disable-pip-version-check "\${proxy[@]}" \\
+  # pip reads the proxy from its environment: never in argv, which every user can read in /proc.
+  if [ -n "$PIP_PROXY" ]; then export PIP_PROXY; fi
+  timeout 1200 "$venv/bin/pip" install --no-input --disable-pip-version-check \\
     -r "$requirements" || fail "pip install -r requirements.txt failed"
   touch "$venv/.webtier-complete"
   echo "virtualenv $REQUIREMENTS_ID built"

@@ -14,7 +14,7 @@ export function renderPackagesStep(host: Host, packages: string[], aptProxy: boo
     ],
     body: `
 if [ "$APT_PROXY" = true ]; then
-  install_file "$APT_PROXY_FILE" 0644
+  install_file "$APT_PROXY_FILE" 0600
 else
   rm -f "$APT_PROXY_FILE"
 fi
