@@ -1,11 +1,13 @@
 import { UWSGI_LIMIT_NOFILE } from "./defaults";
 import { serializeIni } from "./ini";
 import { REMOTE } from "./paths";
+import { UWSGI_SANDBOX } from "./sandbox";
 import type { Role, Tuning } from "./tuning";
 
 const HEADER = "Rendered by webtier. Local edits are replaced on the next deployment.";
 
-export function renderUwsgiUnit(): string {
+/** The uWSGI service, sandboxed (sandbox.ts) and started as the app's user. */
+export function renderUwsgiUnit(t: Tuning): string {
   return serializeIni(
     [
       {
@@ -23,19 +25,26 @@ export function renderUwsgiUnit(): string {
         entries: [
           // uWSGI speaks sd_notify itself: `systemctl start` returns once the workers are up.
           ["Type", "notify"],
-          ["NotifyAccess", "all"],
+          // Only the master (MainPID, the same process across graceful reloads) talks to systemd.
+          ["NotifyAccess", "main"],
+          // Started as the app's user: without capabilities uWSGI could not setuid/setgroups
+          // itself, and the master no longer runs as root. A new user changes this unit: a restart.
+          ["User", t.uwsgi.uid],
+          ["Group", t.uwsgi.gid],
           ["ExecStart", `/usr/bin/uwsgi --ini ${REMOTE.uwsgiIni}`],
           // SIGHUP: graceful reload that re-reads the ini.
           ["ExecReload", "/bin/kill -HUP $MAINPID"],
+          // Read by systemd as root before it drops to User=: the file stays 0600 root.
           ["EnvironmentFile", `-${REMOTE.appEnv}`],
           ["Restart", "on-failure"],
           ["RestartSec", 2],
           ["LimitNOFILE", UWSGI_LIMIT_NOFILE],
+          ...UWSGI_SANDBOX,
         ],
       },
       { name: "Install", entries: [["WantedBy", "multi-user.target"]] },
     ],
-    { header: HEADER, separator: "=" },
+    { header: HEADER, separator: "=", booleans: "yes-no" },
   );
 }
 

@@ -51,8 +51,8 @@ export function renderUwsgiIni(t: Tuning, host: Host, requirementsId?: string): 
     ["log-4xx", true],
     ["log-5xx", true],
     ["stats", `127.0.0.1:${u.statsPort}`],
-    ["uid", u.uid],
-    ["gid", u.gid],
+    // No uid/gid: the unit starts uWSGI as the app's user (User=/Group=), with no capability to
+    // switch users (uWSGI only checks numeric ids against its own when not root).
   ];
   return serializeIni([{ name: "uwsgi", entries }], { header: HEADER });
 }

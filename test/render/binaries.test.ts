@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { planDeployment, REMOTE, renderHostBundle, renderRetireBundle, type DeploymentPlan } from "../../components/render";
+import { planDeployment, REMOTE, renderHostBundle, renderRetireBundle, renderUwsgiUnit, type DeploymentPlan } from "../../components/render";
 import { requireBinary, run } from "../support/binaries";
 import { exampleConfig, tuningOf, withHosts } from "../support/fixtures";
 
@@ -111,5 +111,20 @@ describe.each(plans)("%s", (name, plan, socketPort) => {
     const result = run("shellcheck", ["--severity=style", ...files]);
     expect(result.stdout).toBe("");
     expect(result.status).toBe(0);
+  });
+});
+
+describe("the uWSGI unit", () => {
+  it("parses without a warning and scores 1.3 in systemd-analyze security (goal: at most 3.0)", () => {
+    requireBinary("systemd-analyze");
+    const dir = path.join(work, "unit");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, REMOTE.uwsgiService), renderUwsgiUnit(tuningOf(exampleConfig())));
+    // --offline reads the file as written (an unknown or misspelt directive warns on stderr); the
+    // score is the same one `systemd-analyze security webtier-uwsgi.service` gives on a host.
+    const result = run("systemd-analyze", ["security", "--offline=yes", "--no-pager", REMOTE.uwsgiService], { cwd: dir });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(/^→ Overall exposure level for webtier-uwsgi\.service: (\S+) /m.exec(result.stdout)?.[1]).toBe("1.3");
   });
 });

@@ -72,7 +72,6 @@ describe("host files", () => {
       "touch-chain-reload = /var/lib/webtier/uwsgi.chain-reload", "module = project.wsgi:application",
       "need-app = true", "die-on-term = true", "vacuum = true", "harakiri = 30", "post-buffering = 8192",
       "buffer-size = 32768", "max-requests = 5000", "single-interpreter = true", "stats = 127.0.0.1:9191",
-      "uid = webtier", "gid = webtier",
     ]) {
       expect(ini.split("\n")).toContain(line);
     }
@@ -101,7 +100,7 @@ describe("host files", () => {
     expect(renderNginxLimits(t)).toBe(
       "# Rendered by webtier. Local edits are replaced on the next deployment.\n# Matches worker_rlimit_nofile in nginx.conf.\n[Service]\nLimitNOFILE=17408\n",
     );
-    expect(renderUwsgiUnit()).toContain("[Service]\nType=notify\nNotifyAccess=all\nExecStart=/usr/bin/uwsgi --ini /etc/webtier/uwsgi.ini\n");
+    expect(renderUwsgiUnit(t)).toContain("\nLimitNOFILE=65536\n");
   });
 });
 

@@ -48,9 +48,9 @@ previous_release="$(readlink "$CURRENT" 2>/dev/null || true)"
 ini_changed=false; bind_changed=false; unit_changed=false; release_changed=false; env_changed=false
 old_workers=()
 if differs "$INI"; then ini_changed=true; fi
-# A graceful reload keeps the listening sockets it inherited (their backlog included) and the
-# privileges it dropped: changes to these take a restart.
-bind_options() { grep -E '^(socket|listen|freebind|stats|uid|gid) ' "$1" 2>/dev/null || true; }
+# A graceful reload keeps the listening sockets it inherited (their backlog included): changes to
+# these take a restart. The app's user is User=/Group= in the unit, and a changed unit restarts.
+bind_options() { grep -E '^(socket|listen|freebind|stats) ' "$1" 2>/dev/null || true; }
 if [ "$(bind_options "$INI")" != "$(bind_options "$STAGE$INI")" ]; then bind_changed=true; fi
 if differs "$UNIT"; then unit_changed=true; fi
 if [ "$previous_release" != "$RELEASE_DIR" ]; then release_changed=true; fi
