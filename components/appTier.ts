@@ -13,6 +13,8 @@ export interface AppTierArgs {
   release: ReleaseUpload;
   /** Hosts changed at once; each batch is healthy (its probe passed) before the next starts. */
   batchSize: number;
+  /** Per host name, what must run before anything else on it (its host-key rotation). */
+  ready?: Record<string, pulumi.Resource>;
 }
 
 /** uWSGI on N app hosts: provisioned all at once, activated batch by batch. */
@@ -38,6 +40,7 @@ export class AppTier extends pulumi.ComponentResource {
           activate: args.activate.apply((bundles) => bundles[i]!),
           release: args.release,
           after: previousBatch.map((c) => c.done),
+          ...(args.ready?.[host.name] ? { ready: [args.ready[host.name]!] } : {}),
         }, { parent: this }),
       );
     });

@@ -39,6 +39,16 @@ export interface RemoteHost {
  */
 export interface CreatedHost extends RemoteHost {
   instance: pulumi.Resource;
+  /**
+   * The machine first offers the key its user data installed (readable through the EC2 API and
+   * the metadata service): a first command, pinned to it, installs the key `hostKey` names.
+   */
+  bootstrap?: { hostKey: pulumi.Input<string>; newHostPrivateKey: pulumi.Input<string> };
+}
+
+/** The host-key bootstrap of a host the stack created, if it has one. */
+export function bootstrapOf(host: RemoteHost): CreatedHost["bootstrap"] {
+  return (host as Partial<CreatedHost>).bootstrap;
 }
 
 /** The resource behind a host the stack created; undefined for an existing host. */

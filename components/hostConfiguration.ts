@@ -21,6 +21,8 @@ export interface HostConfigurationArgs {
   release?: ReleaseUpload;
   /** Resources the activation waits for (the rolling order, the app tier). */
   after?: pulumi.Input<pulumi.Resource>[];
+  /** Resources the first command waits for (the machine's host-key rotation). */
+  ready?: pulumi.Input<pulumi.Resource>[];
 }
 
 // Bounds on the host itself: the provider never stops a command that hangs (customTimeouts only
@@ -70,7 +72,7 @@ export class HostConfiguration extends pulumi.ComponentResource {
         triggers,
         addPreviousOutputInEnv: false,
       },
-      childOpts([]),
+      childOpts(args.ready ?? []),
     );
 
     const uploads = args.release

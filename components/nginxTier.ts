@@ -11,6 +11,8 @@ export interface NginxTierArgs {
   activate: pulumi.Output<string[]>;
   /** nginx verifies requests through the app tier: every app host serves first. */
   after: pulumi.Resource[];
+  /** Per host name, what must run before anything else on it (its host-key rotation). */
+  ready?: Record<string, pulumi.Resource>;
 }
 
 /**
@@ -33,6 +35,7 @@ export class NginxTier extends pulumi.ComponentResource {
           provision: args.provision.apply((bundles) => bundles[i]!),
           activate: args.activate.apply((bundles) => bundles[i]!),
           after: i === 0 ? args.after : [this.hosts[i - 1]!.done],
+          ...(args.ready?.[host.name] ? { ready: [args.ready[host.name]!] } : {}),
         }, { parent: this }),
       );
     });

@@ -4,6 +4,7 @@ import type { RemoteHost } from "./host";
 import { AppTier } from "./appTier";
 import { aptProxyIsSecret, redactAptProxy, secretWhen } from "./aptProxySecret";
 import { NginxTier } from "./nginxTier";
+import { rotateHostKey } from "./hostKeyRotation";
 import { releaseBundle } from "./releaseBundle";
 import { retireHost } from "./retire";
 import {
@@ -122,6 +123,19 @@ export class WebTier extends pulumi.ComponentResource {
       p.app.map((h) => encodeBundle(renderHostBundle(h, "activate", [{ path: REMOTE.appEnv, content: env }]))),
     );
 
+    // Machines the stack created first swap their bootstrap host key, nginx hosts first: app hosts
+    // are reached through the bastion, whose connection pins its new key.
+    const ready: Record<string, pulumi.Resource> = {};
+    for (const host of args.nginxHosts) {
+      const rotation = rotateHostKey(`${name}-${host.name}-hostkey`, host, access, [], this);
+      if (rotation) ready[host.name] = rotation;
+    }
+    const bastionReady = args.bastion && ready[args.bastion.name] ? [ready[args.bastion.name]!] : [];
+    for (const host of args.appHosts) {
+      const rotation = rotateHostKey(`${name}-${host.name}-hostkey`, host, appAccess, bastionReady, this);
+      if (rotation) ready[host.name] = rotation;
+    }
+
     const appTier = new AppTier(name, {
       hosts: args.appHosts,
       access: appAccess,
@@ -130,6 +144,7 @@ export class WebTier extends pulumi.ComponentResource {
       activate: secretWhen(appActivate, args.appEnvironment !== undefined || proxySecret),
       release: { dir: releaseBundle(app), id: app.releaseId },
       batchSize: args.rolloutBatchSize ?? 1,
+      ready,
     }, { parent: this });
     const nginxTier = new NginxTier(name, {
       hosts: args.nginxHosts,
@@ -137,6 +152,7 @@ export class WebTier extends pulumi.ComponentResource {
       provision: secretWhen(bundles((p) => p.nginx, "provision"), proxySecret),
       activate: bundles((p) => p.nginx, "activate"),
       after: appTier.done,
+      ready,
     }, { parent: this });
     for (const host of args.retireHosts ?? []) {
       retireHost(`${name}-${host.name}-retire`, host, appAccess, nginxTier.done, this);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { recordResources, settled, unwrapSecrets, valueOf } from "./support/pulumi";
+import { bundleFiles, decodeBundle, isSecret, recordResources, settled, unwrapSecrets, valueOf } from "./support/pulumi";
 
 // Instances get private addresses in creation order; nginx hosts also a public one.
 let nextHost = 0;
@@ -42,7 +42,8 @@ describe("the Pulumi program in AWS mode", () => {
     expect(count("aws:ec2/instance:Instance")).toBe(4);
     expect(count("aws:ec2/keyPair:KeyPair")).toBe(1);
     expect(count("webtier:index:HostConfiguration")).toBe(4);
-    expect(count("command:remote:Command")).toBe(2 + 3 * 2);
+    // Per host: host-key rotation, provision, activate.
+    expect(count("command:remote:Command")).toBe(4 * 3);
     expect(count("command:remote:CopyToRemote")).toBe(3);
   });
 
@@ -63,12 +64,31 @@ describe("the Pulumi program in AWS mode", () => {
     const lbAddress = (await valueOf(program.nginxAddresses))[0];
     expect(connection.user).toBe("admin");
     expect(connection.privateKey).toBe("-----BEGIN OPENSSH PRIVATE KEY-----\nwebtier-deploy-key\n");
-    expect(connection.hostKey).toBe("ssh-ed25519 AAAAwebtier-aws-app-hostkeys-2");
-    expect(connection.proxy).toMatchObject({ host: lbAddress, user: "admin", hostKey: "ssh-ed25519 AAAAwebtier-aws-lb-hostkeys-1" });
+    // Every command after the rotation pins the rotated keys, the bastion's included.
+    expect(connection.hostKey).toBe("ssh-ed25519 AAAAwebtier-aws-app-hostkeys-2-rotated");
+    expect(connection.proxy).toMatchObject({ host: lbAddress, user: "admin", hostKey: "ssh-ed25519 AAAAwebtier-aws-lb-hostkeys-1-rotated" });
     // New instances (the bastion among them) may still be booting at first contact.
     expect([connection.dialErrorLimit, connection.proxy.dialErrorLimit]).toEqual([60, 60]);
     expect(await valueOf(program.url)).toBe(`http://${lbAddress}/`);
     expect(await valueOf(program.deployKey!)).toBe("-----BEGIN OPENSSH PRIVATE KEY-----\nwebtier-deploy-key\n");
     expect(await pulumi.isSecret(program.deployKey!)).toBe(true);
+  });
+
+  it("rotates each new machine's host key first, over a connection pinned to its bootstrap key", async () => {
+    const find = (name: string) => resources.find((r) => r.name === name)!;
+    for (const [host, bootstrap, bastion] of [["lb-1", "lb-hostkeys-1", undefined], ["app-2", "app-hostkeys-2", "lb-hostkeys-1-rotated"]] as const) {
+      const rotation = find(`webtier-${host}-hostkey`);
+      const connection = unwrapSecrets(rotation.inputs.connection);
+      expect(connection.hostKey).toBe(`ssh-ed25519 AAAAwebtier-aws-${bootstrap}`);
+      expect(connection.proxy?.hostKey).toBe(bastion && `ssh-ed25519 AAAAwebtier-aws-${bastion}`);
+      expect([connection.dialErrorLimit, connection.proxy?.dialErrorLimit]).toEqual([60, bastion && 60]);
+      // The new private key travels only on stdin, as a secret.
+      expect(isSecret(rotation.inputs.stdin)).toBe(true);
+      const staged = bundleFiles(decodeBundle(unwrapSecrets(rotation.inputs.stdin)));
+      expect(staged["/etc/ssh/ssh_host_ed25519_key"]).toBe(`-----BEGIN OPENSSH PRIVATE KEY-----\nwebtier-aws-${bootstrap}-rotated\n`);
+      expect(find(`webtier-${host}-provision`).started).toBeGreaterThan(rotation.finished);
+    }
+    // App hosts are reached through the bastion: its rotation comes first.
+    expect(find("webtier-app-1-hostkey").started).toBeGreaterThan(find("webtier-lb-1-hostkey").finished);
   });
 });

@@ -31,10 +31,10 @@ describe("the program previewed for a new AWS stack (1 nginx + 3 app hosts)", ()
 
   it("declares at most four remote resources per host", () => {
     expect(remoteResourcesPerHost(resources)).toEqual({
-      "lb-1": ["Command:activate", "Command:provision"],
-      "app-1": ["Command:activate", "Command:provision", "CopyToRemote:release"],
-      "app-2": ["Command:activate", "Command:provision", "CopyToRemote:release"],
-      "app-3": ["Command:activate", "Command:provision", "CopyToRemote:release"],
+      "lb-1": ["Command:activate", "Command:hostkey", "Command:provision"],
+      "app-1": ["Command:activate", "Command:hostkey", "Command:provision", "CopyToRemote:release"],
+      "app-2": ["Command:activate", "Command:hostkey", "Command:provision", "CopyToRemote:release"],
+      "app-3": ["Command:activate", "Command:hostkey", "Command:provision", "CopyToRemote:release"],
     });
   });
 });

@@ -33,6 +33,6 @@ describe("the program previewed for a scale-out from 3 to 4 app hosts", () => {
   it("declares at most four remote resources per host", () => {
     const perHost = remoteResourcesPerHost(resources);
     expect(Object.keys(perHost).sort()).toEqual(["app-1", "app-2", "app-3", "app-4", "lb-1"]);
-    for (const [host, kinds] of Object.entries(perHost)) expect({ host, count: kinds.length }).toEqual({ host, count: host === "lb-1" ? 2 : 3 });
+    for (const [host, kinds] of Object.entries(perHost)) expect({ host, count: kinds.length }).toEqual({ host, count: host === "lb-1" ? 3 : 4 });
   });
 });

@@ -13,13 +13,17 @@ export interface HostKeysArgs {
  * key from the first connection on (no trust-on-first-use). Each key reaches its machine through
  * cloud-init user data.
  *
- * Trade-off: EC2 user data is readable by anyone allowed ec2:DescribeInstanceAttribute (and from
- * the instance's metadata service), so the private host key is as secret as that permission.
- * Accepted for pinning; the key is a secret in Pulumi state.
+ * EC2 user data is readable by anyone allowed ec2:DescribeInstanceAttribute (and from the
+ * instance's metadata service), so that key only bootstraps: each machine also gets a second key,
+ * never in user data, which its first command installs over the channel pinned to the first one;
+ * every later connection pins the second. Both are secrets in Pulumi state.
  */
 export class HostKeys extends pulumi.ComponentResource {
-  /** OpenSSH public key lines ("ssh-ed25519 AAAA…"), trimmed. */
+  /** The bootstrap keys' OpenSSH public key lines ("ssh-ed25519 AAAA…"), trimmed. */
   readonly publicKeys: pulumi.Output<string>[];
+  /** The keys each machine offers once its first command ran: public lines, and private (secret). */
+  readonly rotatedPublicKeys: pulumi.Output<string>[];
+  readonly rotatedPrivateKeys: pulumi.Output<string>[];
   /** #cloud-config user data installing key i; secret. */
   readonly userData: pulumi.Output<string>[];
   readonly keys: tls.PrivateKey[];
@@ -29,6 +33,9 @@ export class HostKeys extends pulumi.ComponentResource {
     super("webtier:index:HostKeys", name, {}, opts);
     this.keys = Array.from({ length: args.count }, (_, i) => new tls.PrivateKey(`${name}-${i + 1}`, { algorithm: "ED25519" }, { parent: this }));
     this.publicKeys = this.keys.map((key) => key.publicKeyOpenssh.apply((line) => line.trim()));
+    const rotated = Array.from({ length: args.count }, (_, i) => new tls.PrivateKey(`${name}-${i + 1}-rotated`, { algorithm: "ED25519" }, { parent: this }));
+    this.rotatedPublicKeys = rotated.map((key) => key.publicKeyOpenssh.apply((line) => line.trim()));
+    this.rotatedPrivateKeys = rotated.map((key) => pulumi.secret(key.privateKeyOpenssh));
     this.userData = this.keys.map((key) =>
       pulumi.secret(
         pulumi

@@ -80,9 +80,10 @@ export class AwsInstances extends pulumi.ComponentResource {
       address: isNginx ? instance.publicIp : instance.privateIp,
       privateAddress: instance.privateIp,
       user: AWS_DEFAULTS.sshUser,
-      hostKey: hostKeys.publicKeys[i]!,
+      hostKey: hostKeys.rotatedPublicKeys[i]!,
       identity: instance.id,
       instance,
+      bootstrap: { hostKey: hostKeys.publicKeys[i]!, newHostPrivateKey: hostKeys.rotatedPrivateKeys[i]! },
     }));
     this.registerOutputs({ instanceIds: this.instances.map((x) => x.id) });
   }

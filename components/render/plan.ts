@@ -8,6 +8,7 @@ import { renderFirewallStep } from "./steps/firewall";
 import { renderNginxStep } from "./steps/nginx";
 import { renderPackagesStep } from "./steps/packages";
 import { renderPrepareStep } from "./steps/prepare";
+import { renderHostKeyStep } from "./steps/hostKey";
 import { renderRetireStep } from "./steps/retire";
 import { renderSysctlStep } from "./steps/sysctl";
 import { renderUwsgiStep } from "./steps/uwsgi";
@@ -137,6 +138,16 @@ export function planDeployment(t: Tuning, releaseId: string): DeploymentPlan {
 export function renderHostBundle(plan: HostPlan, phase: Phase, secretFiles: BundleFile[] = []): string {
   const steps = plan.steps.filter((s) => s.phase === phase);
   return renderBundle({ host: plan.host.name, phase, files: [...steps.flatMap((s) => s.files), ...secretFiles], steps });
+}
+
+/** What replaces a new machine's bootstrap host key with `privateKey` (OpenSSH format). */
+export function renderHostKeyBundle(hostName: string, privateKey: string): string {
+  return renderBundle({
+    host: hostName,
+    phase: "hostkey",
+    files: [{ path: "/etc/ssh/ssh_host_ed25519_key", content: privateKey.endsWith("\n") ? privateKey : `${privateKey}\n` }],
+    steps: [{ scriptName: "05-hostkey.sh", script: renderHostKeyStep(hostName) }],
+  });
 }
 
 /** What runs on a host listed in `hosts.retire`. */

@@ -49,7 +49,7 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx + 3 app hosts", () => {
       [T.egress]: 6,
       [T.keyPair]: 1,
       [T.instance]: 4,
-      [T.tlsKey]: 4,
+      [T.tlsKey]: 8,
     });
   });
 
@@ -186,9 +186,15 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx + 3 app hosts", () => {
         ssh_keys: { ed25519_private: privateKeyOf(keyName), ed25519_public: publicKeyOf(keyName).trim() },
       });
     }
-    expect(of("web").filter((r) => r.type === T.tlsKey).map((r) => [r.name, r.inputs])).toEqual(
-      ["web-lb-hostkeys-1", "web-app-hostkeys-1", "web-app-hostkeys-2", "web-app-hostkeys-3"].map((n) => [n, { algorithm: "ED25519" }]),
+    // Per machine a bootstrap key (in user data) and the key it offers once its first command ran.
+    expect(of("web").filter((r) => r.type === T.tlsKey).map((r) => r.name).sort()).toEqual(
+      ["web-lb-hostkeys-1", "web-app-hostkeys-1", "web-app-hostkeys-2", "web-app-hostkeys-3"].flatMap((n) => [n, `${n}-rotated`]).sort(),
     );
+    expect(of("web").filter((r) => r.type === T.tlsKey).every((r) => JSON.stringify(r.inputs) === JSON.stringify({ algorithm: "ED25519" }))).toBe(true);
+    // The rotated private key never reaches user data.
+    for (const instance of of("web").filter((r) => r.type === T.instance)) {
+      expect(unwrapSecret(instance.inputs.userData)).not.toContain("-rotated");
+    }
   });
 
   test("RemoteHost lists", () => {
@@ -198,9 +204,10 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx + 3 app hosts", () => {
         address: "203.0.113.10",
         privateAddress: "10.0.0.10",
         user: "admin",
-        hostKey: publicKeyOf("web-lb-hostkeys-1").trim(),
+        hostKey: publicKeyOf("web-lb-hostkeys-1-rotated").trim(),
         identity: "i-web-lb-1",
         instanceIsResource: true,
+        bootstrap: { hostKey: publicKeyOf("web-lb-hostkeys-1").trim(), newHostPrivateKey: privateKeyOf("web-lb-hostkeys-1-rotated") },
       },
     ]);
     expect(built.appHosts).toEqual(
@@ -209,9 +216,10 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx + 3 app hosts", () => {
         address: PRIVATE_IPS[`web-app-${i}`],
         privateAddress: PRIVATE_IPS[`web-app-${i}`],
         user: "admin",
-        hostKey: publicKeyOf(`web-app-hostkeys-${i}`).trim(),
+        hostKey: publicKeyOf(`web-app-hostkeys-${i}-rotated`).trim(),
         identity: `i-web-app-${i}`,
         instanceIsResource: true,
+        bootstrap: { hostKey: publicKeyOf(`web-app-hostkeys-${i}`).trim(), newHostPrivateKey: privateKeyOf(`web-app-hostkeys-${i}-rotated`) },
       })),
     );
     expect(built.tiers.appHosts.map((h) => (h.instance as any).__name)).toEqual(["web-app-1", "web-app-2", "web-app-3"]);

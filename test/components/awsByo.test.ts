@@ -38,7 +38,7 @@ describe("AwsTiers: brought VPC, proxy egress, own AMI", () => {
       [T.egress]: 5,
       [T.keyPair]: 1,
       [T.instance]: 4,
-      [T.tlsKey]: 4,
+      [T.tlsKey]: 8,
     });
     expect(calls.filter((c) => c.scenario === "byo")).toEqual([]);
   });

@@ -90,7 +90,7 @@ pulumi.runtime.setMocks(
 );
 
 export async function settleHost(host: CreatedHost) {
-  const { instance, ...rest } = host;
+  const { instance, bootstrap, ...rest } = host;
   return {
     ...rest,
     address: await valueOf(host.address),
@@ -98,6 +98,7 @@ export async function settleHost(host: CreatedHost) {
     hostKey: await valueOf(host.hostKey!),
     identity: await valueOf(host.identity!),
     instanceIsResource: pulumi.Resource.isInstance(instance),
+    bootstrap: { hostKey: await valueOf(bootstrap!.hostKey), newHostPrivateKey: await valueOf(bootstrap!.newHostPrivateKey) },
   };
 }
 

@@ -311,3 +311,34 @@ describe("WebTier with an apt proxy that carries credentials", () => {
     expect(isSecret(byName(plain(), "pproxy-pproxy-app-1-provision").inputs.stdin)).toBe(false);
   });
 });
+
+describe("WebTier on machines it created (host-key bootstrap)", () => {
+  it("rotates the host key once per machine, never again for a new address, and pins the new key everywhere else", async () => {
+    class Vm extends pulumi.CustomResource {
+      constructor(vmName: string) {
+        super("test:index:Instance", vmName, {});
+      }
+    }
+    const created = hosts("rot-", 1);
+    const vm = new Vm("rot-vm-1");
+    Object.assign(created.appHosts[0]!, { instance: vm, bootstrap: { hostKey: "ssh-ed25519 AAAAboot1", newHostPrivateKey: pulumi.secret("NEW-PRIVATE-KEY") } });
+    const options = new Map<string, pulumi.CustomResourceOptions>();
+    const tier = new components.WebTier("rot", { settings: {}, privateKey: KEY, ...created }, {
+      transformations: [(a) => { options.set(a.name, a.opts as pulumi.CustomResourceOptions); return undefined; }],
+    });
+    await valueOf(tier.stepOutputs);
+    await settled(resources);
+    const rotation = options.get("rot-rot-app-1-hostkey")!;
+    expect(rotation.ignoreChanges).toEqual(["connection"]);
+    expect(rotation.deletedWith).toBe(vm);
+    const inputs = unwrapSecrets(byName(resources, "rot-rot-app-1-hostkey").inputs);
+    expect(inputs.connection.hostKey).toBe("ssh-ed25519 AAAAboot1");
+    expect(inputs.triggers).toEqual(["i-rot-1"]);
+    expect(bundleFiles(decodeBundle(inputs.stdin))["/etc/ssh/ssh_host_ed25519_key"]).toBe("NEW-PRIVATE-KEY\n");
+    for (const step of ["provision", "release", "activate"]) {
+      expect(unwrapSecrets(byName(resources, `rot-rot-app-1-${step}`).inputs.connection).hostKey).toBe("ssh-ed25519 AAAAapp1");
+    }
+    // An existing host has no bootstrap key: nothing to rotate.
+    expect(resources.some((r) => r.name === "rot-rot-lb-1-hostkey")).toBe(false);
+  });
+});
