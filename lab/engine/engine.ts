@@ -26,6 +26,8 @@ export interface Registration {
   deletedWith?: string;
   deleteBeforeReplace?: boolean;
   replaceOnChanges?: string[];
+  /** Top-level inputs whose changes are ignored: an existing resource keeps its recorded value. */
+  ignoreChanges?: string[];
   /** Resource options set that the engine does not implement (refused). */
   unsupportedOptions?: string[];
 }
@@ -145,8 +147,11 @@ export class DeployEngine {
       throw new Error(`${host}: ${stepName(r.name, host)} (${r.name}): the lab engine does not pass \`environment\` (it needs sshd AcceptEnv); use stdin`);
     }
     const source = r.type === COPY ? await resolveSource(raw.source) : undefined;
-    const news: Record<string, unknown> = source ? { ...raw, source: sourceRecord(source) } : raw;
     const old = this.state.resources[r.urn];
+    // As the engine does before the diff: an ignored input of an existing resource takes its old
+    // value, for the diff and for what the provider then runs with.
+    for (const key of old ? r.ignoreChanges ?? [] : []) raw[key] = old!.inputs[key];
+    const news: Record<string, unknown> = source ? { ...raw, source: sourceRecord(source) } : raw;
     const { op } = diffResource(old?.inputs, news, r.replaceOnChanges);
     this.plan.push({ urn: r.urn, type: r.type, name: r.name, host, op });
     const seq = ++this.seq;

@@ -22,7 +22,8 @@ const resproto = require("@pulumi/pulumi/proto/resource_pb") as { RegisterResour
 /** Options the engine does not act on: a program that sets one is refused, not half-applied. */
 export function unsupportedOptions(req: any): string[] {
   return [
-    ...(req.getIgnorechangesList().length > 0 ? ["ignoreChanges"] : []),
+    // Only whole top-level inputs are ignored; a nested path is refused.
+    ...(req.getIgnorechangesList().some((p: string) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p)) ? ["ignoreChanges (nested path)"] : []),
     ...(req.getRetainondelete() ? ["retainOnDelete"] : []),
     ...(req.getProtect() ? ["protect"] : []),
     ...(req.getReplaceWithList().length > 0 ? ["replaceWith"] : []),
@@ -53,6 +54,7 @@ class EngineMonitor extends MockMonitor {
         ...(deletedWith ? { deletedWith } : {}),
         deleteBeforeReplace: req.getDeletebeforereplace(),
         replaceOnChanges: req.getReplaceonchangesList(),
+        ignoreChanges: req.getIgnorechangesList(),
         unsupportedOptions: unsupportedOptions(req),
       });
       const id = req.getCustom() ? urn : "";

@@ -93,6 +93,18 @@ describe("lab engine: create, update, replace", () => {
     expect(transport.calls).toEqual(["dial admin@10.0.0.11", "dial admin@10.0.1.101 via #1", "exec #2 prepare --again <<conf"]);
   });
 
+  it("ignoreChanges keeps an existing resource's recorded input: a new connection runs nothing", async () => {
+    const stateFile = newStateFile();
+    const base = { create: "rotate", stdin: "k", triggers: ["m"] };
+    await apply(stateFile, [command("k", base, { ignoreChanges: ["connection"] })]);
+    const moved = await apply(stateFile, [command("k", { ...base, connection: secret(viaBastion) }, { ignoreChanges: ["connection"] })]);
+    expect(moved.transport.calls).toEqual([]);
+    expect(moved.engine.stats).toMatchObject({ executed: 0, unchanged: 1 });
+    // Any other change still updates, with the recorded (ignored) connection.
+    const changed = await apply(stateFile, [command("k", { ...base, stdin: "k2", connection: secret(viaBastion) }, { ignoreChanges: ["connection"] })]);
+    expect(changed.transport.calls).toEqual(["dial admin@10.0.0.11", "exec #1 rotate <<k2"]);
+  });
+
   it("an update without `update` runs `create` again", async () => {
     const stateFile = newStateFile();
     const base = { create: "prepare", stdin: "a", triggers: ["t"] };

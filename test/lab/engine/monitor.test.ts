@@ -46,9 +46,12 @@ it("names the options a registration sets that the engine does not implement", (
   const { RegisterResourceRequest } = require("@pulumi/pulumi/proto/resource_pb");
   const req = new RegisterResourceRequest();
   expect(unsupportedOptions(req)).toEqual([]);
+  // Whole top-level inputs are ignored as the engine does; a nested path is not implemented.
   req.setIgnorechangesList(["stdin"]);
+  expect(unsupportedOptions(req)).toEqual([]);
+  req.setIgnorechangesList(["connection.host"]);
   req.setRetainondelete(true);
   req.setProtect(true);
   req.setReplaceWithList(["urn:x"]);
-  expect(unsupportedOptions(req)).toEqual(["ignoreChanges", "retainOnDelete", "protect", "replaceWith"]);
+  expect(unsupportedOptions(req)).toEqual(["ignoreChanges (nested path)", "retainOnDelete", "protect", "replaceWith"]);
 });
