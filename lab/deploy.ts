@@ -29,6 +29,11 @@ export interface DeployOptions {
   hostKeys?: Record<string, string>;
   /** Hosts that leave the stack but still run: listed in `hosts.retire`. */
   retire?: LabHost[];
+  /**
+   * Secret `webtier:*` values (e.g. appEnvironment), set as `pulumi config set --secret` would: a
+   * stack file's encrypted ones cannot be read here.
+   */
+  secrets?: Record<string, unknown>;
   log?: (line: string) => void;
   timeoutMs?: number;
 }
@@ -60,8 +65,13 @@ function programRun(opts: DeployOptions, log: (line: string) => void): ProgramRu
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) config[`webtier:${key}`] = JSON.stringify(value);
   config["webtier:sshPrivateKey"] = fs.readFileSync(opts.state.privateKeyPath, "utf8");
+  const secretKeys = ["webtier:sshPrivateKey"];
+  for (const [key, value] of Object.entries(opts.secrets ?? {})) {
+    config[`webtier:${key}`] = JSON.stringify(value);
+    secretKeys.push(`webtier:${key}`);
+  }
   return {
-    config, secretKeys: ["webtier:sshPrivateKey"], timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    config, secretKeys, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     ...(stack ? { projectDir: stack.baseDir } : {}),
   };
 }

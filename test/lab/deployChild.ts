@@ -12,6 +12,8 @@ interface ChildOptions {
   retire?: string[];
   /** Host name → the address SSH connects to instead of the lab's (a connection-only change). */
   addresses?: Record<string, string>;
+  /** Secret `webtier:*` values, e.g. appEnvironment. */
+  secrets?: Record<string, unknown>;
 }
 
 async function main(): Promise<Record<string, unknown>> {
@@ -28,6 +30,7 @@ async function main(): Promise<Record<string, unknown>> {
     retire,
     ...(opts.stackFile ? { stackFile: opts.stackFile } : {}),
     ...(opts.hostKeys ? { hostKeys: opts.hostKeys } : {}),
+    ...(opts.secrets ? { secrets: opts.secrets } : {}),
   });
   return { ok: true, url: result.url, stats: result.stats, durationMs: result.durationMs };
 }
