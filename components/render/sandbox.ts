@@ -43,6 +43,7 @@ export const UWSGI_SANDBOX: [string, IniValue][] = [
   ["RestrictRealtime", true],
   ["RestrictSUIDSGID", true],
   ["LockPersonality", true],
+  // SysV IPC objects and POSIX message queues the app's user leaves behind go when uWSGI stops.
   ["RemoveIPC", true],
   ["SystemCallArchitectures", "native"],
   ["SystemCallFilter", "@system-service"],

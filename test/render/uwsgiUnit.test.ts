@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderUwsgiIni, renderUwsgiUnit } from "../../components/render";
-import { exampleConfig, tuningOf } from "../support/fixtures";
+import { planDeployment, renderUwsgiIni, renderUwsgiUnit } from "../../components/render";
+import { exampleConfig, tuningOf, withHosts } from "../support/fixtures";
 
 const UNIT = `# Rendered by webtier. Local edits are replaced on the next deployment.
 [Unit]
@@ -62,6 +62,13 @@ describe("renderUwsgiUnit", () => {
     const other = tuningOf({ ...exampleConfig(), uwsgi: { uid: "shop", gid: "www-data" } });
     const changed = renderUwsgiUnit(other).split("\n").filter((line) => !UNIT.split("\n").includes(line));
     expect(changed).toEqual(["User=shop", "Group=www-data"]);
+  });
+
+  it("restarts uWSGI when its unit changes (a new user), reloads only for other ini changes", () => {
+    const script = planDeployment(tuningOf(withHosts(1)), "0123456789abcdef").app[0]!.steps.find((s) => s.name === "uwsgi")!.script;
+    expect(script).toContain(`\nbind_options() { grep -E '^(socket|listen|freebind|stats) ' "$1" 2>/dev/null || true; }\n`);
+    expect(script).toContain(`\n  elif [ "$unit_changed" = true ] || [ "$bind_changed" = true ] || [ "$env_changed" = true ]; then\n`
+      + "    # nginx retries the other app hosts meanwhile (uwsgi_next_upstream error).\n    timeout 120 systemctl restart \"$SERVICE\"\n");
   });
 
   it("leaves privilege dropping to systemd: the ini has no uid or gid", () => {
