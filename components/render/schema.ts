@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { aptProxyProblem, hostAddressProblem, rawDirectiveProblem } from "./valueRules";
 
 // The public configuration contract: the `webtier:*` keys of a Pulumi stack config, namespace
 // stripped. Structure only (types, ranges, unknown keys); cross-key rules live in validate.ts.
@@ -17,16 +18,27 @@ const port = z
   .min(1, { error: "must be an integer from 1 to 65535" })
   .max(65535, { error: "must be an integer from 1 to 65535" });
 const flag = z.boolean({ error: "must be true or false" });
-const text = z.string({ error: "must be a string" }).min(1, { error: "must not be empty" });
+// Free-form values (instance types, paths) never need more; a cap keeps every check cheap.
+const text = z
+  .string({ error: "must be a string" })
+  .min(1, { error: "must not be empty" })
+  .max(1024, { error: "must not exceed 1024 characters" });
 const ipv4 = z.ipv4({ error: "must be an IPv4 address" });
+
+/** A string checked by one of the rule functions (`…Problem(value)` returns the broken rule). */
+function ruled<S extends z.ZodType<string>>(schema: S, problem: (value: string) => string | undefined) {
+  return schema.superRefine((value, ctx) => {
+    const rule = problem(value);
+    if (rule !== undefined) ctx.addIssue({ code: "custom", message: rule });
+  });
+}
+const hostAddress = ruled(ipv4, hostAddressProblem);
 const cidr = z.cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/16" });
 const posixName = z
   .string({ error: "must be a string" })
   .regex(/^[a-z_][a-z0-9_-]{0,31}$/, { error: "must be a POSIX user name" });
 // One nginx directive without terminator or block: the serializer adds the ";".
-const rawDirective = z
-  .string({ error: "must be a string" })
-  .regex(/^[a-z_][a-z0-9_]*(\s+[^;{}\n]+)?$/, { error: "must be one nginx directive without ';', '{' or '}'" });
+const rawDirective = ruled(z.string({ error: "must be a string" }), rawDirectiveProblem);
 
 export const BALANCING_METHODS = ["round_robin", "least_conn", "ip_hash", "hash", "random"] as const;
 
@@ -34,8 +46,8 @@ export const hostSchema = z.strictObject({
   name: z.string({ error: "must be a string" }).regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
     error: "must be lowercase letters, digits and '-' (a DNS label)",
   }),
-  address: ipv4,
-  privateAddress: ipv4.optional(),
+  address: hostAddress,
+  privateAddress: hostAddress.optional(),
   port: port.optional(),
   user: posixName.optional(),
   hostKey: text.optional(),
@@ -155,7 +167,7 @@ export const configSchema = z.strictObject({
   sysctl: sysctlSchema.optional(),
   app: appSchema.optional(),
   clientCidrs: z.array(cidr).optional(),
-  aptProxy: z.url({ error: "must be an http:// URL" }).optional(),
+  aptProxy: ruled(z.string({ error: "must be a string" }), aptProxyProblem).optional(),
   /** Existing hosts: the nginx host app hosts are reached through over SSH. */
   bastion: z.string({ error: "must be a host name" }).optional(),
   rollout: z.strictObject({ batchSize: positiveInt.optional() }).optional(),

@@ -1,8 +1,9 @@
-import type { z } from "zod";
+import { describeIssue, show, valueAt } from "./messages";
+import { checkPrivileges } from "./privileges";
 import { configSchema, type WebtierConfig } from "./schema";
 import { resolveTuning, type Host, type Tuning } from "./tuning";
 
-// One message style everywhere: `<key> (<value>) <rule>`.
+// One message style everywhere: `<key> (<value>) <rule>` (messages.ts).
 
 export interface Findings {
   errors: string[];
@@ -13,45 +14,32 @@ export type CheckResult =
   | ({ ok: true; tuning: Tuning } & Findings)
   | ({ ok: false } & Findings);
 
-function show(value: unknown): string {
-  if (typeof value === "string") return value;
-  return JSON.stringify(value) ?? "undefined";
-}
-
-function keyPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, part) => {
-    if (typeof part === "number") return `${acc}[${part}]`;
-    return acc === "" ? String(part) : `${acc}.${String(part)}`;
-  }, "");
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>((node, part) => (node == null ? undefined : (node as Record<PropertyKey, unknown>)[part]), root);
-}
-
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
-  if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => {
-      const path = [...issue.path, key];
-      return `${keyPath(path)} (${show(valueAt(input, path))}) is not a known key`;
-    });
-  }
-  const value = valueAt(input, issue.path);
-  const rule = value === undefined ? "is required" : issue.message;
-  return [`${keyPath(issue.path)} (${show(value)}) ${rule}`];
+// `values[name] = value` with name `__proto__` replaces the object's prototype instead of adding
+// a key, and the schema would then read keys from it. Only own keys count; a replaced prototype is
+// reported as the unknown key it came from.
+function ownKeysOnly(input: unknown): { input: unknown; errors: string[] } {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) return { input, errors: [] };
+  const proto = Object.getPrototypeOf(input);
+  if (proto === Object.prototype || proto === null) return { input, errors: [] };
+  return {
+    input: Object.fromEntries(Object.entries(input)),
+    errors: [`__proto__ (${show(proto === null ? null : { ...proto })}) is not a known key`],
+  };
 }
 
 /** Structural check of the `webtier:*` config object (namespace stripped). */
 export function parseConfig(input: unknown): { config?: WebtierConfig; errors: string[] } {
-  const result = configSchema.safeParse(input ?? {});
-  if (result.success) return { config: result.data, errors: [] };
-  return { errors: result.error.issues.flatMap((issue) => describeIssue(issue, input)) };
+  const own = ownKeysOnly(input);
+  const result = configSchema.safeParse(own.input ?? {});
+  if (result.success && own.errors.length === 0) return { config: result.data, errors: [] };
+  const issues = result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue, own.input));
+  return { errors: [...own.errors, ...issues] };
 }
 
 // A copy of `input` without the keys that failed the structural check, so the cross-key rules
 // can still report on the rest: the user sees every problem in one run.
 function withoutInvalidKeys(input: unknown): unknown {
-  const copy = structuredClone(input ?? {}) as Record<PropertyKey, unknown>;
+  const copy = structuredClone(ownKeysOnly(input).input ?? {}) as Record<PropertyKey, unknown>;
   const result = configSchema.safeParse(copy);
   if (result.success) return copy;
   for (const issue of result.error.issues) {
@@ -66,7 +54,6 @@ function withoutInvalidKeys(input: unknown): unknown {
 }
 
 function checkHosts(tuning: Tuning, errors: string[], warnings: string[]): void {
-  if (tuning.hosts.app.length === 0) errors.push("hosts.app ([]) must list at least one host");
   const names = new Map<string, string>();
   const addresses = new Map<string, string>();
   const remember = (seen: Map<string, string>, value: string, key: string) => {
@@ -121,9 +108,6 @@ function checkLimits(t: Tuning, errors: string[]): void {
   if (!(low >= 1024 && low < high && high <= 65535)) {
     errors.push(`sysctl.ipLocalPortRange (${sysctl.ipLocalPortRange}) must be "LOW HIGH" with 1024 <= LOW < HIGH <= 65535`);
   }
-  if (uwsgi.uid === "root" || uwsgi.gid === "root") {
-    errors.push(`uwsgi.uid (${uwsgi.uid}) must not be root: the app never runs with root privileges`);
-  }
 }
 
 function checkUpstream(t: Tuning, errors: string[], warnings: string[]): void {
@@ -161,9 +145,12 @@ export function validateModes(config: WebtierConfig): string[] {
   if (config.aws && config.hosts) {
     errors.push("aws (set) cannot be combined with hosts: webtier either creates the hosts or uses existing ones");
   }
+  if (!config.aws && !config.hosts) {
+    errors.push("hosts (unset) is required unless aws is set: list the existing nginx and app hosts");
+  }
   const bastion = config.bastion;
   if (bastion !== undefined && !(config.hosts?.nginx ?? []).some((h) => h.name === bastion)) {
-    errors.push(`bastion (${bastion}) must name a host in hosts.nginx`);
+    errors.push(`bastion (${show(bastion)}) must name a host in hosts.nginx`);
   }
   if (config.aws && config.aws.adminCidr === undefined) {
     errors.push("aws.adminCidr (unset) is required: the only network allowed to SSH to the nginx hosts");
@@ -190,14 +177,47 @@ export function validateTuning(tuning: Tuning): Findings {
   const warnings: string[] = [];
   checkHosts(tuning, errors, warnings);
   checkLimits(tuning, errors);
+  checkPrivileges(tuning, errors);
   checkUpstream(tuning, errors, warnings);
   return { errors, warnings };
+}
+
+// `app.source` is uploaded to every app host. A path that leaves the project directory usually
+// means a mistake (`../../etc/ssh`): warn, since a monorepo may keep its app beside the project.
+
+/** The warning for an `app.source` that is absolute or climbs out of the project directory. */
+export function appSourceWarning(source: string | undefined): string | undefined {
+  if (source === undefined) return undefined;
+  const parts = source.split(/[\\/]+/);
+  let depth = 0;
+  let leaves = source.startsWith("/") || /^[A-Za-z]:/.test(source);
+  for (const part of parts) {
+    if (part === "..") depth -= 1;
+    else if (part !== "." && part !== "") depth += 1;
+    if (depth < 0) leaves = true;
+  }
+  return leaves
+    ? `app.source (${show(source)}) points outside the project directory: every file there (dotfiles and secret files excepted) is uploaded to the app hosts`
+    : undefined;
+}
+
+// Listed hosts (render, existing-hosts mode, and WebTier's own hosts) need both tiers; a config
+// without `hosts` is already reported by validateModes.
+function checkTierSizes(config: WebtierConfig): string[] {
+  if (!config.hosts) return [];
+  return (["nginx", "app"] as const)
+    .filter((role) => config.hosts![role].length === 0)
+    .map((role) => `hosts.${role} ([]) must list at least one host`);
 }
 
 function validateConfig(config: WebtierConfig, tuning = resolveTuning(config)): Findings {
   const modes = validateModes(config);
   const findings = validateTuning(tuning);
-  return { errors: [...modes, ...findings.errors], warnings: findings.warnings };
+  const source = appSourceWarning(config.app?.source);
+  return {
+    errors: [...modes, ...checkTierSizes(config), ...findings.errors],
+    warnings: [...findings.warnings, ...(source ? [source] : [])],
+  };
 }
 
 /** Parse, resolve and validate: the single entry point for any `webtier:*` config object. */

@@ -1,0 +1,128 @@
+// Rules for single values that reach a host: each `…Problem(value)` returns the rule the value
+// breaks, or undefined. All are linear in the value's length (a 100 KB value is refused at once).
+
+// An address SSH dials and the tiers talk over must name one host. These ranges never do, and
+// some are worse than unreachable: uWSGI bound to 0.0.0.0 listens on every interface, and a
+// loopback address makes the deploying machine (or each host itself) the target.
+
+const RANGES: { base: number; bits: number; rule: string }[] = [
+  { base: 0x00000000, bits: 8, rule: "must be a host's unicast address, not in 0.0.0.0/8 (unspecified: bound, it means every interface)" },
+  { base: 0x7f000000, bits: 8, rule: "must be a host's unicast address, not in 127.0.0.0/8 (loopback)" },
+  { base: 0xe0000000, bits: 4, rule: "must be a host's unicast address, not in 224.0.0.0/4 (multicast)" },
+  { base: 0xffffffff, bits: 32, rule: "must be a host's unicast address, not 255.255.255.255 (broadcast)" },
+];
+
+function toNumber(ipv4: string): number {
+  return ipv4.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+}
+
+/** The rule a syntactically valid IPv4 address breaks as a host address, if any. */
+export function hostAddressProblem(ipv4: string): string | undefined {
+  const value = toNumber(ipv4);
+  for (const range of RANGES) {
+    const size = 2 ** (32 - range.bits);
+    if (value >= range.base && value < range.base + size) return range.rule;
+  }
+  return undefined;
+}
+
+// A pinned host key is compared with what the host presents on every connection: it must be
+// exactly one OpenSSH public key line, or it pins nothing (and a newline could smuggle a second
+// line into a known_hosts file).
+
+export const HOST_KEY_TYPES = [
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "ssh-rsa",
+  "sk-ssh-ed25519@openssh.com",
+  "sk-ecdsa-sha2-nistp256@openssh.com",
+] as const;
+
+/** Longest accepted line: a 16384-bit RSA key is about 2.8 KB of base64. */
+export const HOST_KEY_MAX_LENGTH = 8192;
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+// The key blob starts with its own type as an SSH string: a 4-byte big-endian length, then the name.
+function blobType(base64: string): string | undefined {
+  if (base64.length % 4 !== 0 || !BASE64.test(base64)) return undefined;
+  const blob = Buffer.from(base64, "base64");
+  if (blob.length < 4) return undefined;
+  const length = blob.readUInt32BE(0);
+  if (length > blob.length - 4) return undefined;
+  return blob.subarray(4, 4 + length).toString("latin1");
+}
+
+/** The rule `line` breaks as a pinned OpenSSH host key, if any. Linear in the line's length. */
+export function hostKeyProblem(line: string): string | undefined {
+  if (line.length > HOST_KEY_MAX_LENGTH) return `must not exceed ${HOST_KEY_MAX_LENGTH} characters (one OpenSSH public key line)`;
+  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(line)) return "must be one line of printable characters (one OpenSSH public key)";
+  const [type, data] = line.split(/[ \t]+/);
+  if (!(HOST_KEY_TYPES as readonly string[]).includes(type!)) {
+    return `must be an OpenSSH public key line "<type> <base64> [comment]" with type ${HOST_KEY_TYPES.join(", ")}`;
+  }
+  if (data === undefined || data === "" || blobType(data) !== type) {
+    return `must carry the base64 key data of a ${type} key after its type ("${type} AAAA… [comment]")`;
+  }
+  return undefined;
+}
+
+// `aptProxy` ends up inside `Acquire::http::Proxy "…";` (apt.conf, read by apt as root) and in
+// pip's proxy setting. apt.conf has no escaping inside a quoted value, so anything beyond a plain
+// http(s)://[user:password@]host[:port] URL is refused rather than escaped: one quote or `;` is
+// enough to add `APT::Update::Pre-Invoke` commands.
+
+export const APT_PROXY_MAX_LENGTH = 2048;
+
+// userinfo: RFC 3986 unreserved characters and %-escapes only (put anything else %-encoded).
+const USERINFO = "[A-Za-z0-9._~%-]+(?::[A-Za-z0-9._~%-]*)?@";
+const HOST = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*";
+const PROXY_URL = new RegExp(`^https?://(?:${USERINFO})?${HOST}(?::[0-9]{1,5})?/?$`);
+
+export const APT_PROXY_RULE = "must be http://[user:password@]host[:port] or https://… (no path, quotes, spaces, ';' or other schemes)";
+
+/** The rule an `aptProxy` value breaks, if any. Linear: the pattern has no ambiguous repetition. */
+export function aptProxyProblem(url: string): string | undefined {
+  if (url.length > APT_PROXY_MAX_LENGTH) return `must not exceed ${APT_PROXY_MAX_LENGTH} characters`;
+  if (!PROXY_URL.test(url)) return APT_PROXY_RULE;
+  const port = /:([0-9]{1,5})\/?$/.exec(url.slice(url.indexOf("@") + 1));
+  if (port && !(Number(port[1]) >= 1 && Number(port[1]) <= 65535)) return "must have a port from 1 to 65535";
+  return undefined;
+}
+
+// The escape hatch `nginx.extraHttp` / `extraServer`: one simple directive per entry. The
+// serializer splits it on whitespace, quotes each argument and adds the ";", so what remains to
+// refuse is whatever would end the directive or open a block before that. Checked with one pass
+// over the characters: a regex with two overlapping repetitions took ~53 s on a 100 KB value.
+
+/** nginx reads a configuration token into a 4 KB buffer (NGX_CONF_BUFFER); no directive needs more. */
+export const RAW_DIRECTIVE_MAX_LENGTH = 4096;
+
+export const RAW_DIRECTIVE_RULE = "must be one nginx directive without ';', '{' or '}'";
+
+const NAME_START = /[a-z_]/;
+const NAME_PART = /[a-z0-9_]/;
+
+function isControl(code: number): boolean {
+  return (code < 0x20 && code !== 0x09) || code === 0x7f;
+}
+
+/** The rule a raw directive line breaks, if any. */
+export function rawDirectiveProblem(line: string): string | undefined {
+  if (line.length > RAW_DIRECTIVE_MAX_LENGTH) return `must not exceed ${RAW_DIRECTIVE_MAX_LENGTH} characters`;
+  if (!NAME_START.test(line.charAt(0))) return RAW_DIRECTIVE_RULE;
+  let i = 1;
+  while (i < line.length && NAME_PART.test(line.charAt(i))) i += 1;
+  if (i === line.length) return undefined;
+  // After the name: whitespace, then arguments (at least one visible character).
+  if (line[i] !== " " && line[i] !== "\t") return RAW_DIRECTIVE_RULE;
+  let visible = false;
+  for (; i < line.length; i += 1) {
+    const c = line[i]!;
+    if (c === ";" || c === "{" || c === "}" || isControl(c.charCodeAt(0))) return RAW_DIRECTIVE_RULE;
+    if (c !== " " && c !== "\t") visible = true;
+  }
+  return visible ? undefined : RAW_DIRECTIVE_RULE;
+}
