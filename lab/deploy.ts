@@ -29,6 +29,8 @@ export interface DeployOptions {
   hostKeys?: Record<string, string>;
   /** Hosts that leave the stack but still run: listed in `hosts.retire`. */
   retire?: LabHost[];
+  /** Another program than the repository's index.ts (tests deploy components directly). */
+  program?: string;
   /**
    * Secret `webtier:*` values (e.g. appEnvironment), set as `pulumi config set --secret` would: a
    * stack file's encrypted ones cannot be read here.
@@ -72,6 +74,7 @@ function programRun(opts: DeployOptions, log: (line: string) => void): ProgramRu
   }
   return {
     config, secretKeys, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    ...(opts.program ? { program: opts.program } : {}),
     ...(stack ? { projectDir: stack.baseDir } : {}),
   };
 }

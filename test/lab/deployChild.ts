@@ -12,6 +12,8 @@ interface ChildOptions {
   retire?: string[];
   /** Host name → the address SSH connects to instead of the lab's (a connection-only change). */
   addresses?: Record<string, string>;
+  /** A program file to deploy instead of index.ts. */
+  program?: string;
   /** Secret `webtier:*` values, e.g. appEnvironment. */
   secrets?: Record<string, unknown>;
 }
@@ -28,6 +30,7 @@ async function main(): Promise<Record<string, unknown>> {
   const result = await deployLab({
     state: { ...state, hosts: [...hosts.filter((h) => h.role === "nginx"), ...apps] },
     retire,
+    ...(opts.program ? { program: opts.program } : {}),
     ...(opts.stackFile ? { stackFile: opts.stackFile } : {}),
     ...(opts.hostKeys ? { hostKeys: opts.hostKeys } : {}),
     ...(opts.secrets ? { secrets: opts.secrets } : {}),

@@ -43,6 +43,7 @@ export async function deployOnly(opts: {
   hostKeys?: Record<string, string>;
   retire?: string[];
   addresses?: Record<string, string>;
+  program?: string;
   secrets?: Record<string, unknown>;
 }): Promise<ChildOutcome> {
   const r = await run(process.execPath, ["--require", "tsx/cjs", path.join(__dirname, "deployChild.ts"), JSON.stringify(opts)], {
