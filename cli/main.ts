@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { ConfigError } from "../components";
 import { registerLabCommands } from "./lab";
+import { OutDirError } from "./outDir";
 import { renderCommand } from "./render";
 
 const program = new Command("webtier")
@@ -11,7 +12,8 @@ program
   .command("render")
   .description("write every file and step script each host would receive")
   .argument("<stack-config>", "a Pulumi.<stack>.yaml file (webtier:hosts lists the hosts)")
-  .requiredOption("-o, --out <dir>", "output directory: <dir>/<host>/<absolute path>")
+  .requiredOption("-o, --out <dir>", "output directory: <dir>/<host>/<absolute path>; must be new or empty")
+  .option("--replace", "remove a non-empty <dir> (or a symbolic link there) and render afresh")
   .action(renderCommand);
 
 registerLabCommands(program);
@@ -22,6 +24,11 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
+      process.exitCode = 2;
+      return;
+    }
+    if (err instanceof OutDirError) {
+      console.error(`webtier render: ${err.message}`);
       process.exitCode = 2;
       return;
     }

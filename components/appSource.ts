@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isExcluded, RELEASE_RULES_FILE, releaseRules, type ReleaseRule } from "./releaseRules";
 
 /** The directory of webtier's package.json: works from the TypeScript sources and from dist/ alike. */
 export function packageRoot(from: string): string {
@@ -16,18 +17,23 @@ export function packageRoot(from: string): string {
 /** The sample app shipped with the package: answers with the name of the host that served it. */
 export const SAMPLE_APP_DIR = path.join(packageRoot(__dirname), "sample-app");
 
-const IGNORED = new Set([".git", "__pycache__", ".venv", "node_modules"]);
-
-function listFiles(root: string, dir = ""): string[] {
+// Regular files only: a symbolic link could point anywhere on the deploying machine.
+function listFiles(root: string, rules: ReleaseRule[], dir = ""): string[] {
   const entries = fs.readdirSync(path.join(root, dir), { withFileTypes: true });
   return entries
-    .filter((entry) => !IGNORED.has(entry.name) && !entry.name.endsWith(".pyc"))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .flatMap((entry) => {
       const rel = path.posix.join(dir, entry.name);
-      if (entry.isDirectory()) return listFiles(root, rel);
+      if (isExcluded(rel, entry.isDirectory(), rules)) return [];
+      if (entry.isDirectory()) return listFiles(root, rules, rel);
       return entry.isFile() ? [rel] : [];
     });
+}
+
+function rulesOf(dir: string): ReleaseRule[] {
+  const file = path.join(dir, RELEASE_RULES_FILE);
+  const lines = fs.existsSync(file) && fs.lstatSync(file).isFile() ? fs.readFileSync(file, "utf8").split(/\r?\n/) : [];
+  return releaseRules(lines);
 }
 
 /** The app directory a config names: `app.source` relative to `baseDir`, else the sample app. */
@@ -42,12 +48,15 @@ export interface AppSource {
   releaseId: string;
 }
 
-/** Reads an application directory; the release id changes exactly when a file changes. */
+/**
+ * Reads an application directory; the release id changes exactly when a file changes. Dotfiles
+ * and secret files are left out (releaseRules.ts); `.webtierignore` in the directory adds rules.
+ */
 export function readAppSource(dir: string): AppSource {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new Error(`app.source (${dir}) must be a directory`);
   }
-  const files = listFiles(dir);
+  const files = listFiles(dir, rulesOf(dir));
   if (files.length === 0) throw new Error(`app.source (${dir}) must not be empty`);
   const hash = createHash("sha256");
   for (const rel of files) {

@@ -126,3 +126,11 @@ export function rawDirectiveProblem(line: string): string | undefined {
   }
   return visible ? undefined : RAW_DIRECTIVE_RULE;
 }
+
+/**
+ * A well-formed ed25519 host key line (an all-zero key no host has), for stand-ins that must pass
+ * hostKeyProblem where only whether a key is pinned matters.
+ */
+export const STAND_IN_HOST_KEY = `ssh-ed25519 ${Buffer.concat([
+  Buffer.from([0, 0, 0, 11]), Buffer.from("ssh-ed25519"), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32),
+]).toString("base64")}`;
