@@ -12,7 +12,7 @@ import { ensureProxy, findProxies, PROXY_URL, stopProxy } from "./proxy";
 import { labMounts } from "./rootfs";
 import { sshInherit, waitForSsh, writeSshConfig, SSH_CONFIG } from "./ssh";
 import { publicState, readStateFile, removeStateFile, writeStateFile, type LabState, type LabStateFile } from "./state";
-import { consoleLog, findNspawns, findSupervisors, supervisedNames, supervisorAlive } from "./supervise";
+import { CGROUP_ROOTS, consoleLog, findNspawns, findSupervisors, supervisedNames, supervisorAlive } from "./supervise";
 import { hostIfsFor, planClients, planHosts } from "./topology";
 
 export interface BootOptions {
@@ -135,7 +135,16 @@ export async function labLeftovers(): Promise<Record<string, string[]>> {
     namespaces: await listLabNamespaces(),
     mounts: labMounts(LAB_DIR),
     processes: [...findSupervisors(), ...findNspawns(), ...findProxies()].map(String),
+    cgroups: CGROUP_ROOTS.map((root) => `${root}/${NAME_PREFIX}`).filter((dir) => fs.existsSync(dir)),
   };
+}
+
+function removeEmptyDir(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // Absent, or a host's cgroup is still in it (reported with the host).
+  }
 }
 
 export async function labDown(opts: { log?: (msg: string) => void } = {}): Promise<void> {
@@ -156,6 +165,7 @@ export async function labDown(opts: { log?: (msg: string) => void } = {}): Promi
     await stopProxy(state?.internal.proxyPid);
     await removeLabLinks();
     for (const m of labMounts(LAB_DIR)) await run("umount", ["--lazy", m]);
+    for (const root of CGROUP_ROOTS) removeEmptyDir(`${root}/${NAME_PREFIX}`);
     // The deploy key stays (generated once); everything per-lab goes.
     for (const d of [HOSTS_DIR, PROXY_DIR]) fs.rmSync(d, { recursive: true, force: true });
     for (const f of [KNOWN_HOSTS, SSH_CONFIG]) fs.rmSync(f, { force: true });

@@ -5,12 +5,22 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { findProcesses, processArgv, sleep } from "./exec";
-import { LAB_DIR, hostDir } from "./paths";
+import { LAB_DIR, NAME_PREFIX, hostDir } from "./paths";
 
 export const SUPERVISOR_TAG = "wtlab-supervisor";
 
+// Each host's processes live in their own cgroup: nspawn puts a container's payload in a
+// "payload" group below its own, so hosts started from one cgroup would share one tree, and their
+// systemd instances create and remove the same unit groups (a unit started on two hosts at once
+// then fails with 219/CGROUP).
+export const CGROUP_ROOTS = ["/sys/fs/cgroup/systemd", "/sys/fs/cgroup/unified"];
+export const cgroupOf = (root: string, name: string) => `${root}/${NAME_PREFIX}/${name}`;
+
 // $1 name, $2 netns, $3 root dir, $4 file receiving nspawn's PID.
 const LOOP = `
+for root in ${CGROUP_ROOTS.join(" ")}; do
+  if [ -d "$root" ]; then mkdir -p "$root/${NAME_PREFIX}/$1" && echo $$ > "$root/${NAME_PREFIX}/$1/cgroup.procs" || true; fi
+done
 stop=0; child=
 trap 'stop=1; if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; fi' TERM INT
 while [ "$stop" = 0 ]; do
@@ -149,4 +159,24 @@ export async function stopHost(name: string, supervisorPid?: number): Promise<vo
   const still = await waitGone(left, 10_000);
   if (still.length) throw new Error(`lab host ${name}: processes ${still.join(", ")} did not exit`);
   fs.rmSync(nspawnPidFile(name), { force: true });
+  removeCgroups(name);
+}
+
+/** Removes a stopped host's cgroups, innermost first (a cgroup is removed with rmdir, once empty). */
+function removeCgroups(name: string): void {
+  for (const root of CGROUP_ROOTS) {
+    const top = cgroupOf(root, name);
+    if (!fs.existsSync(top)) continue;
+    const dirs = fs.readdirSync(top, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => path.join(e.parentPath, e.name))
+      .sort((a, b) => b.length - a.length);
+    for (const dir of [...dirs, top]) {
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        // Still holds a process (it would be reported by the caller's leftover check).
+      }
+    }
+  }
 }

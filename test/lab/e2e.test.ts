@@ -380,7 +380,7 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
   it("`lab down` leaves no link, namespace, mount, process or deploy state behind", async () => {
     const r = await webtier(["lab", "down"]);
     expect(r.code).toBe(0);
-    expect(await labLeftovers()).toEqual({ links: [], namespaces: [], mounts: [], processes: [] });
+    expect(await labLeftovers()).toEqual({ links: [], namespaces: [], mounts: [], processes: [], cgroups: [] });
     expect(fs.existsSync(DEPLOY_STATE_FILE)).toBe(false);
     expect(await labStatus()).toBeUndefined();
     const status = await webtier(["lab", "status", "--json"]);
