@@ -11,11 +11,15 @@ function readWebtierConfig(): Record<string, unknown> {
     if (!key.startsWith(`${NAMESPACE}:`)) continue;
     const name = key.slice(NAMESPACE.length + 1);
     if ((SECRET_KEYS as readonly string[]).includes(name)) continue;
+    let value: unknown;
     try {
-      values[name] = JSON.parse(raw);
+      value = JSON.parse(raw);
     } catch {
-      values[name] = raw; // plain strings such as `webtier:balancing: least_conn`
+      value = raw; // plain strings such as `webtier:balancing: least_conn`
     }
+    // Defined, not assigned: `values["__proto__"] = …` would set the prototype and vanish from the
+    // keys the validation sees.
+    Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
   }
   return values;
 }

@@ -15,6 +15,7 @@ import {
   renderEnvironmentFile,
   renderHostBundle,
   planDeployment,
+  STAND_IN_HOST_KEY,
   type DeploymentPlan,
   type HostEntry,
   type HostPlan,
@@ -56,8 +57,9 @@ function entriesFor(hosts: RemoteHost[], offset: number, address?: string[], pri
     privateAddress: privateAddress?.[i] ?? placeholderPrivate(offset + i),
     port: h.port,
     user: h.user,
-    // Only whether a key is pinned matters for validation; the key itself may not be known yet.
-    hostKey: h.hostKey === undefined ? undefined : "pinned",
+    // Only whether a key is pinned matters here: the key itself may not be known yet (AWS), and
+    // a configured one was checked with the stack config.
+    hostKey: h.hostKey === undefined ? undefined : STAND_IN_HOST_KEY,
     weight: h.weight,
     maxFails: h.maxFails,
     failTimeout: h.failTimeout,

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { existingHostsConfig, TEST_KEY } from "./support/programConfig";
 import { recordResources, settled, unwrapSecrets, valueOf } from "./support/pulumi";
+import { testHostKey } from "./support/hostKeys";
 
 const resources = recordResources();
 pulumi.runtime.setAllConfig(
@@ -46,7 +47,7 @@ describe("the Pulumi program (index.ts) in existing-hosts mode with 100 app host
   it("reaches app hosts through the bastion with the secret deploy key", () => {
     const prepare = resources.find((r) => r.name === "webtier-app-57-provision")!;
     const connection = unwrapSecrets(prepare.inputs.connection);
-    expect(connection).toMatchObject({ host: "10.0.1.66", user: "admin", privateKey: TEST_KEY, proxy: { host: "203.0.113.10", hostKey: "ssh-ed25519 AAAAlb" } });
+    expect(connection).toMatchObject({ host: "10.0.1.66", user: "admin", privateKey: TEST_KEY, proxy: { host: "203.0.113.10", hostKey: testHostKey("lb") } });
   });
 
   it("keeps every secret out of every command string", () => {

@@ -13,3 +13,4 @@ export { shellQuote } from "./steps/shell";
 export { renderRetireStep } from "./steps/retire";
 export { bundleCommand, encodeBundle, renderBundle, type BundleFile, type BundleSpec } from "./steps/bundle";
 export { renderAppFirewall, renderFirewallUnit } from "./firewall";
+export { STAND_IN_HOST_KEY } from "./valueRules";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { aptProxyProblem, hostAddressProblem, rawDirectiveProblem } from "./valueRules";
+import { aptProxyProblem, hostAddressProblem, hostKeyProblem, rawDirectiveProblem } from "./valueRules";
 
 // The public configuration contract: the `webtier:*` keys of a Pulumi stack config, namespace
 // stripped. Structure only (types, ranges, unknown keys); cross-key rules live in validate.ts.
@@ -50,7 +50,7 @@ export const hostSchema = z.strictObject({
   privateAddress: hostAddress.optional(),
   port: port.optional(),
   user: posixName.optional(),
-  hostKey: text.optional(),
+  hostKey: ruled(z.string({ error: "must be a string" }), hostKeyProblem).optional(),
   weight: positiveInt.optional(),
   maxFails: nonNegativeInt.optional(),
   failTimeout: positiveInt.optional(),

@@ -1,5 +1,6 @@
 import { UWSGI_LIMIT_NOFILE } from "./defaults";
 import { serializeIni } from "./ini";
+import { show } from "./messages";
 import { REMOTE } from "./paths";
 import { UWSGI_SANDBOX } from "./sandbox";
 import type { Role, Tuning } from "./tuning";
@@ -126,9 +127,9 @@ export function renderEnvironmentFile(env: Record<string, string>): { text: stri
   const errors: string[] = [];
   const lines = Object.keys(env).sort().map((key) => {
     const value = String(env[key]);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) errors.push(`appEnvironment.${key} is not a valid environment variable name`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) errors.push(`appEnvironment.${show(key)} is not a valid environment variable name`);
     // The value is secret: name the key and the rule only.
-    if (/[\n\r\0]/.test(value)) errors.push(`appEnvironment.${key} (secret) must not contain a newline or NUL`);
+    if (/[\n\r\0]/.test(value)) errors.push(`appEnvironment.${show(key)} (secret) must not contain a newline or NUL`);
     return `${key}="${value.replace(/[\\"]/g, (c) => `\\${c}`)}"\n`;
   });
   return { text: lines.join(""), errors };

@@ -45,6 +45,17 @@ const CONFIG_CASES: [string, Record<string, unknown>, string[]][] = [
       "hosts.app[1].address (224.0.0.251) must be a host's unicast address, not in 224.0.0.0/4 (multicast)",
       "hosts.retire[0].address (255.255.255.255) must be a host's unicast address, not 255.255.255.255 (broadcast)",
     ]],
+  ["host keys that are not one OpenSSH public key",
+    withHostsPatched((h) => {
+      h.nginx[0]!.hostKey = "garbage";
+      h.app[0]!.hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA==\nssh-rsa AAAA";
+      h.app[1]!.hostKey = "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIA==";
+    }),
+    [
+      'hosts.nginx[0].hostKey (garbage) must be an OpenSSH public key line "<type> <base64> [comment]" with type ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, ssh-rsa, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com',
+      `hosts.app[0].hostKey (${JSON.stringify("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA==\nssh-rsa AAAA")}) must be one line of printable characters (one OpenSSH public key)`,
+      'hosts.app[1].hostKey (ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIA==) must carry the base64 key data of a ssh-rsa key after its type ("ssh-rsa AAAA… [comment]")',
+    ]],
   ["uwsgi.socketPort on an app host's SSH port", { ...exampleConfig(), uwsgi: { socketPort: 22 } },
     ["uwsgi.socketPort (22) must differ from the SSH port of hosts.app[0] (app-1): the firewall that keeps uWSGI to the nginx tier would drop SSH"]],
   ["uwsgi.uid as the SSH user", withHostsPatched((h) => { h.app[1]!.user = "admin"; }, { uwsgi: { uid: "admin" } }),

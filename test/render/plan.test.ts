@@ -119,3 +119,9 @@ describe("renderEnvironmentFile", () => {
     ]);
   });
 });
+
+describe("renderEnvironmentFile", () => {
+  it("names a hostile key on one line, escaped", () => {
+    expect(renderEnvironmentFile({ "BAD\nKEY": "v" }).errors).toEqual(['appEnvironment."BAD\\nKEY" is not a valid environment variable name']);
+  });
+});

@@ -1,4 +1,5 @@
 import { checkConfig, type Tuning } from "../../components/render";
+import { testHostKey } from "./hostKeys";
 
 /** The config of the public contract's example (issue text and README). */
 export function exampleConfig(): Record<string, unknown> {
@@ -22,7 +23,7 @@ export function appHosts(count: number, options: { firstOctet?: number } = {}): 
   return Array.from({ length: count }, (_, i) => ({
     name: `app-${i + 1}`,
     address: `10.${options.firstOctet ?? 0}.${1 + Math.floor(i / 200)}.${11 + (i % 200)}`,
-    hostKey: `ssh-ed25519 AAAAapp${i + 1}`,
+    hostKey: testHostKey(`app${i + 1}`),
   }));
 }
 
@@ -34,7 +35,7 @@ export function tuningOf(config: Record<string, unknown>): Tuning {
 
 export function withHosts(appCount: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    hosts: { nginx: [{ name: "lb-1", address: "203.0.113.10", privateAddress: "10.0.0.10", hostKey: "ssh-ed25519 AAAAlb1" }], app: appHosts(appCount) },
+    hosts: { nginx: [{ name: "lb-1", address: "203.0.113.10", privateAddress: "10.0.0.10", hostKey: testHostKey("lb1") }], app: appHosts(appCount) },
     ...extra,
   };
 }
