@@ -7,9 +7,9 @@ import { ConfigError } from "./stackConfig";
 export interface AppTierArgs {
   hosts: RemoteHost[];
   access: SshAccess;
-  /** Per host, its encoded provision and activate bundles. */
-  provision: pulumi.Output<string[]>;
-  activate: pulumi.Output<string[]>;
+  /** Per host, its encoded provision and activate bundles (each waits only for its own inputs). */
+  provision: pulumi.Output<string>[];
+  activate: pulumi.Output<string>[];
   release: ReleaseUpload;
   /** Hosts changed at once; each batch is healthy (its probe passed) before the next starts. */
   batchSize: number;
@@ -36,8 +36,8 @@ export class AppTier extends pulumi.ComponentResource {
         new HostConfiguration(`${name}-${host.name}`, {
           host,
           access: args.access,
-          provision: args.provision.apply((bundles) => bundles[i]!),
-          activate: args.activate.apply((bundles) => bundles[i]!),
+          provision: args.provision[i]!,
+          activate: args.activate[i]!,
           release: args.release,
           after: previousBatch.map((c) => c.done),
           ...(args.ready?.[host.name] ? { ready: [args.ready[host.name]!] } : {}),

@@ -10,9 +10,9 @@ export function aptProxyIsSecret(aptProxy: string | undefined, markedSecret = fa
   return markedSecret || /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(aptProxy);
 }
 
-/** `value` as a secret Output when `secret` holds, else as it is. */
-export function secretWhen(value: pulumi.Output<string[]>, secret: boolean): pulumi.Output<string[]> {
-  return secret ? pulumi.secret(value) : value;
+/** The values as secret Outputs when `secret` holds, else as they are. */
+export function secretWhen(values: pulumi.Output<string>[], secret: boolean): pulumi.Output<string>[] {
+  return secret ? values.map((value) => pulumi.secret(value)) : values;
 }
 
 /** What `renderedFiles` shows instead of the apt proxy configuration when the proxy is secret. */

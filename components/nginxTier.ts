@@ -6,9 +6,9 @@ import { HostConfiguration } from "./hostConfiguration";
 export interface NginxTierArgs {
   hosts: RemoteHost[];
   access: SshAccess;
-  /** Per host, its encoded provision and activate bundles. */
-  provision: pulumi.Output<string[]>;
-  activate: pulumi.Output<string[]>;
+  /** Per host, its encoded provision and activate bundles (each waits only for its own inputs). */
+  provision: pulumi.Output<string>[];
+  activate: pulumi.Output<string>[];
   /** nginx verifies requests through the app tier: every app host serves first. */
   after: pulumi.Resource[];
   /** Per host name, what must run before anything else on it (its host-key rotation). */
@@ -32,8 +32,8 @@ export class NginxTier extends pulumi.ComponentResource {
         new HostConfiguration(`${name}-${host.name}`, {
           host,
           access: args.access,
-          provision: args.provision.apply((bundles) => bundles[i]!),
-          activate: args.activate.apply((bundles) => bundles[i]!),
+          provision: args.provision[i]!,
+          activate: args.activate[i]!,
           after: i === 0 ? args.after : [this.hosts[i - 1]!.done],
           ...(args.ready?.[host.name] ? { ready: [args.ready[host.name]!] } : {}),
         }, { parent: this }),

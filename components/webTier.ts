@@ -18,6 +18,7 @@ import {
   STAND_IN_HOST_KEY,
   type DeploymentPlan,
   type HostEntry,
+  type BundleFile,
   type HostPlan,
 } from "./render";
 import type { WebTierSettings } from "./configTypes";
@@ -46,15 +47,26 @@ export interface WebTierArgs {
   aptProxySecret?: boolean;
 }
 
-// Stand-in addresses (TEST-NET-2) for validating and shaping the plan before real ones exist.
-const placeholder = (i: number) => `198.51.100.${(i % 250) + 1}`;
-const placeholderPrivate = (i: number) => `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+// Stand-in addresses (198.18.0.0/15, the benchmarking range) for hosts whose address is not
+// known yet or not needed: validation and rendering run before, or without, the real ones.
+function standIns(taken: Set<string>): () => string {
+  let k = 0;
+  return () => {
+    for (;;) {
+      k++;
+      const candidate = `198.${18 + (k >> 16)}.${(k >> 8) & 255}.${k & 255}`;
+      if ((k & 255) !== 0 && (k & 255) !== 255 && !taken.has(candidate)) return candidate;
+    }
+  };
+}
 
-function entriesFor(hosts: RemoteHost[], offset: number, address?: string[], privateAddress?: string[]): HostEntry[] {
+type Addresses = { nginx: (string | undefined)[][]; app: (string | undefined)[][] };
+
+function entriesFor(hosts: RemoteHost[], address: (string | undefined)[], privateAddress: (string | undefined)[], standIn: () => string): HostEntry[] {
   return hosts.map((h, i) => ({
     name: h.name,
-    address: address?.[i] ?? placeholder(offset + i),
-    privateAddress: privateAddress?.[i] ?? placeholderPrivate(offset + i),
+    address: address[i] ?? standIn(),
+    privateAddress: privateAddress[i] ?? standIn(),
     port: h.port,
     user: h.user,
     // Only whether a key is pinned matters here: the key itself may not be known yet (AWS), and
@@ -68,15 +80,27 @@ function entriesFor(hosts: RemoteHost[], offset: number, address?: string[], pri
   }));
 }
 
-function plan(args: WebTierArgs, releaseId: string, addresses?: { nginx: string[][]; app: string[][] }): DeploymentPlan {
+/** Validates and renders with the addresses given; stand-ins for the rest. */
+function plan(args: WebTierArgs, releaseId: string, addresses: Addresses = { nginx: [[], []], app: [[], []] }): DeploymentPlan {
+  const known = [...addresses.nginx.flat(), ...addresses.app.flat()].filter((a): a is string => a !== undefined);
+  const standIn = standIns(new Set(known));
   const hosts = {
-    nginx: entriesFor(args.nginxHosts, 0, addresses?.nginx[0], addresses?.nginx[1]),
-    app: entriesFor(args.appHosts, args.nginxHosts.length, addresses?.app[0], addresses?.app[1]),
+    nginx: entriesFor(args.nginxHosts, addresses.nginx[0]!, addresses.nginx[1]!, standIn),
+    app: entriesFor(args.appHosts, addresses.app[0]!, addresses.app[1]!, standIn),
   };
   const result = checkConfig({ ...args.settings, hosts });
   if (!result.ok) throw new ConfigError(result.errors);
-  for (const warning of addresses ? [] : result.warnings) pulumi.log.warn(`webtier: ${warning}`);
+  if (known.length === 0) for (const warning of result.warnings) pulumi.log.warn(`webtier: ${warning}`);
   return planDeployment(result.tuning, releaseId);
+}
+
+/** Addresses with only host `i` of `role` filled in (the rest stand-ins). */
+function only(role: "nginx" | "app", i: number, nginx: string[][], address: string, privateAddress: string): Addresses {
+  const one = (): (string | undefined)[][] => [[], []];
+  const addresses: Addresses = { nginx: role === "app" ? nginx : one(), app: one() };
+  addresses[role][0]![i] = address;
+  addresses[role][1]![i] = privateAddress;
+  return addresses;
 }
 
 const addressesOf = (hosts: RemoteHost[]) =>
@@ -103,15 +127,30 @@ export class WebTier extends pulumi.ComponentResource {
     if (args.nginxHosts.length === 0) throw new ConfigError(["hosts.nginx ([]) must list at least one host"]);
     const app = readAppSource(args.appDir ?? appDirOf(args.settings.app?.source, process.cwd()));
 
-    // Validate now (placeholder addresses); render for real once every address is known, in one apply.
+    // Validate now (stand-in addresses); render for real once every address is known.
     plan(args, app.releaseId);
+    const nginxAddresses = addressesOf(args.nginxHosts);
     const rendered = pulumi
-      .all([addressesOf(args.nginxHosts), addressesOf(args.appHosts)])
+      .all([nginxAddresses, addressesOf(args.appHosts)])
       .apply(([nginx, apps]) => plan(args, app.releaseId, { nginx, app: apps }));
+    // Each payload waits only for the addresses it contains, so a preview shows as unknown exactly
+    // the payloads a new or replaced machine changes: an app host's own address and the nginx
+    // tier's (its firewall); an nginx host's provisioning its own; nginx's activation all of them.
+    const ownPlans = new Map<string, pulumi.Output<HostPlan>>();
+    const ownPlan = (role: "nginx" | "app", i: number): pulumi.Output<HostPlan> => {
+      const host = role === "app" ? args.appHosts[i]! : args.nginxHosts[i]!;
+      if (!ownPlans.has(host.name)) {
+        ownPlans.set(host.name, pulumi
+          .all([nginxAddresses, host.address, host.privateAddress ?? host.address])
+          .apply(([nginx, address, privateAddress]) => plan(args, app.releaseId, only(role, i, nginx, address, privateAddress))[role][i]!));
+      }
+      return ownPlans.get(host.name)!;
+    };
     // Payloads that carry the apt proxy (the apt configuration, pip's proxy) are secret with it.
     const proxySecret = aptProxyIsSecret(args.settings.aptProxy, args.aptProxySecret);
-    const bundles = (hosts: (p: DeploymentPlan) => HostPlan[], phase: "provision" | "activate") =>
-      rendered.apply((p) => hosts(p).map((h) => encodeBundle(renderHostBundle(h, phase))));
+    const ownBundles = (role: "nginx" | "app", phase: "provision" | "activate", secretFiles: pulumi.Input<BundleFile[]> = []) =>
+      (role === "app" ? args.appHosts : args.nginxHosts).map((_, i) =>
+        pulumi.all([ownPlan(role, i), secretFiles]).apply(([p, files]) => encodeBundle(renderHostBundle(p, phase, files))));
 
     const access = { privateKey: pulumi.secret(args.privateKey) };
     const appAccess = args.bastion ? { ...access, bastion: args.bastion } : access;
@@ -121,9 +160,7 @@ export class WebTier extends pulumi.ComponentResource {
       if (text.errors.length > 0) throw new ConfigError(text.errors);
       return text.text;
     });
-    const appActivate = pulumi.all([rendered, envText]).apply(([p, env]) =>
-      p.app.map((h) => encodeBundle(renderHostBundle(h, "activate", [{ path: REMOTE.appEnv, content: env }]))),
-    );
+    const appActivate = ownBundles("app", "activate", envText.apply((env) => [{ path: REMOTE.appEnv, content: env }]));
 
     // Machines the stack created first swap their bootstrap host key, nginx hosts first: app hosts
     // are reached through the bastion, whose connection pins its new key.
@@ -141,7 +178,7 @@ export class WebTier extends pulumi.ComponentResource {
     const appTier = new AppTier(name, {
       hosts: args.appHosts,
       access: appAccess,
-      provision: secretWhen(bundles((p) => p.app, "provision"), proxySecret),
+      provision: secretWhen(ownBundles("app", "provision"), proxySecret),
       // The app's environment rides in this payload: secret in the state whatever its source.
       activate: secretWhen(appActivate, args.appEnvironment !== undefined || proxySecret),
       release: { dir: releaseBundle(app), id: app.releaseId },
@@ -151,8 +188,8 @@ export class WebTier extends pulumi.ComponentResource {
     const nginxTier = new NginxTier(name, {
       hosts: args.nginxHosts,
       access,
-      provision: secretWhen(bundles((p) => p.nginx, "provision"), proxySecret),
-      activate: bundles((p) => p.nginx, "activate"),
+      provision: secretWhen(ownBundles("nginx", "provision"), proxySecret),
+      activate: args.nginxHosts.map((_, i) => rendered.apply((p) => encodeBundle(renderHostBundle(p.nginx[i]!, "activate")))),
       after: appTier.done,
       ready,
     }, { parent: this });

@@ -17,14 +17,15 @@ describe("the program previewed for a scale-out from 3 to 4 app hosts", () => {
     expect(await checkFailures(resources)).toEqual([]);
   });
 
-  it("keeps every upload source known while the payloads wait for the new address", () => {
+  it("leaves unknown exactly the payloads the new machine changes; every upload source stays known", () => {
     const unknownStdin = resources
       .filter((r) => r.type === "command:remote:Command" && holdsUnknown(r.inputs.stdin))
       .map((r) => r.name)
       .sort();
-    // All hosts render in one apply over every address, so the preview shows each payload as
-    // unknown (a possible update); the update itself finds the unchanged ones equal and runs nothing.
-    expect(unknownStdin).toEqual(["app-1", "app-2", "app-3", "app-4", "lb-1"].flatMap((h) => [`webtier-${h}-activate`, `webtier-${h}-provision`]).sort());
+    // The new host's own payloads, and the nginx activation, whose upstream lists it. The other
+    // app hosts' payloads name only their own address and the nginx tier's: the preview shows
+    // them unchanged.
+    expect(unknownStdin).toEqual(["webtier-app-4-activate", "webtier-app-4-provision", "webtier-lb-1-activate"]);
     for (const upload of resources.filter((r) => r.type === "command:remote:CopyToRemote")) {
       expect({ upload: upload.name, source: holdsUnknown(upload.inputs.source) }).toEqual({ upload: upload.name, source: false });
     }

@@ -138,6 +138,16 @@ describe("WebTier on existing hosts", () => {
     expect(staged["/etc/webtier/app.env"]).toBe("");
   });
 
+  it("renders each host's payloads from its own addresses exactly as the whole tier renders them", async () => {
+    const { tier, mine } = await deploy("own", hosts("own-", 3, (i) => `10.8.${i}.9`));
+    const files = await valueOf(tier.renderedFiles);
+    for (const host of ["own-app-1", "own-app-2", "own-app-3", "own-lb-1"]) {
+      const payload = (phase: string) => bundleFiles(decodeBundle(unwrapSecrets(byName(mine(), `own-${host}-${phase}`).inputs.stdin)));
+      const staged = { ...payload("provision"), ...payload("activate") };
+      for (const [file, content] of Object.entries(files[host]!)) expect({ host, file, content: staged[file] }).toEqual({ host, file, content });
+    }
+  });
+
   it("keeps every secret out of command strings and marks the payload that carries the app's environment secret", async () => {
     const { mine } = await deploy("sec", { ...hosts("sec-", 2), appEnvironment: { DJANGO_SECRET_KEY: "s3cr3t-value" } });
     const remote = mine().filter((r) => r.type.startsWith("command:remote:"));
