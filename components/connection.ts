@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { types } from "@pulumi/command";
-import { DEFAULT_SSH_PORT, DEFAULT_SSH_USER } from "./render";
+import type { remote, types } from "@pulumi/command";
+import { bundleCommand, DEFAULT_SSH_PORT, DEFAULT_SSH_USER } from "./render";
 import type { RemoteHost } from "./host";
 
 // Bounded dialing: a host that never answers fails the deployment instead of hanging it.
@@ -51,4 +51,24 @@ export function connectionFor(
 /** Runs a step as root: through sudo (never prompting) unless the SSH user is root already. */
 export function asRoot(host: RemoteHost, command: string): string {
   return (host.user ?? DEFAULT_SSH_USER) === "root" ? command : `sudo -n ${command}`;
+}
+
+export interface BundleRun {
+  /** The encoded bundle (encodeBundle) the command reads from stdin. */
+  stdin: pulumi.Input<string>;
+  /** Bound on the host: `timeout` stops the whole command after this long. */
+  seconds: number;
+  triggers: pulumi.Input<string>[];
+  firstContact?: boolean;
+}
+
+/** A remote Command that runs an encoded bundle as root on `host`: every webtier command is one. */
+export function bundleCommandArgs(host: RemoteHost, access: SshAccess, run: BundleRun): remote.CommandArgs {
+  return {
+    connection: connectionFor(host, access, { firstContact: run.firstContact ?? false }),
+    create: asRoot(host, bundleCommand(run.seconds)),
+    stdin: run.stdin,
+    triggers: run.triggers,
+    addPreviousOutputInEnv: false,
+  };
 }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { remote } from "@pulumi/command";
-import { asRoot, connectionFor, type SshAccess } from "./connection";
+import { bundleCommandArgs, connectionFor, type SshAccess } from "./connection";
 import { createdInstanceOf, type RemoteHost } from "./host";
-import { bundleCommand, REMOTE } from "./render";
+import { REMOTE } from "./render";
 
 /** An app release to upload: a local directory (ending in "/") and its content id. */
 export interface ReleaseUpload {
@@ -27,8 +27,7 @@ export interface HostConfigurationArgs {
 
 // Bounds on the host itself: the provider never stops a command that hangs (customTimeouts only
 // abandon it). Package installs and a pip install each have their own shorter bounds inside.
-export const PROVISION_SECONDS = 40 * 60;
-export const ACTIVATE_SECONDS = 40 * 60;
+const COMMAND_SECONDS = 40 * 60;
 const STEP_TIMEOUTS: pulumi.CustomTimeouts = { create: "45m", update: "45m", delete: "5m" };
 
 /** What identifies the machine behind a host: a new one gets everything again. */
@@ -63,15 +62,9 @@ export class HostConfiguration extends pulumi.ComponentResource {
 
     const provision = new remote.Command(
       `${name}-provision`,
-      {
-        // A machine this stack just created may still be booting; an existing one is up, and a
-        // long dial there would only delay reporting a wrong address or host key.
-        connection: connectionFor(host, access, { firstContact: instance !== undefined }),
-        create: asRoot(host, bundleCommand(PROVISION_SECONDS)),
-        stdin: args.provision,
-        triggers,
-        addPreviousOutputInEnv: false,
-      },
+      // A machine this stack just created may still be booting; an existing one is up, and a long
+      // dial there would only delay reporting a wrong address or host key.
+      bundleCommandArgs(host, access, { stdin: args.provision, seconds: COMMAND_SECONDS, triggers, firstContact: instance !== undefined }),
       childOpts(args.ready ?? []),
     );
 
@@ -92,13 +85,7 @@ export class HostConfiguration extends pulumi.ComponentResource {
 
     this.done = new remote.Command(
       `${name}-activate`,
-      {
-        connection: connectionFor(host, access),
-        create: asRoot(host, bundleCommand(ACTIVATE_SECONDS)),
-        stdin: args.activate,
-        triggers,
-        addPreviousOutputInEnv: false,
-      },
+      bundleCommandArgs(host, access, { stdin: args.activate, seconds: COMMAND_SECONDS, triggers }),
       childOpts([provision, ...uploads, ...(args.after ?? [])]),
     );
 

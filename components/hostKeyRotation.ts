@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { remote } from "@pulumi/command";
-import { asRoot, connectionFor, type SshAccess } from "./connection";
+import { bundleCommandArgs, type SshAccess } from "./connection";
 import { bootstrapOf, createdInstanceOf, type RemoteHost } from "./host";
 import { machineIdentity } from "./hostConfiguration";
-import { bundleCommand, encodeBundle, renderHostKeyBundle } from "./render";
+import { encodeBundle, renderHostKeyBundle } from "./render";
 
 const ROTATE_SECONDS = 5 * 60;
 
@@ -26,13 +26,10 @@ export function rotateHostKey(
   const stdin = pulumi.secret(pulumi.output(bootstrap.newHostPrivateKey).apply((key) => encodeBundle(renderHostKeyBundle(host.name, key))));
   return new remote.Command(
     name,
-    {
-      connection: connectionFor({ ...host, hostKey: bootstrap.hostKey }, access, { firstContact: true }),
-      create: asRoot(host, bundleCommand(ROTATE_SECONDS)),
-      stdin,
-      triggers: [machineIdentity(host)],
-      addPreviousOutputInEnv: false,
-    },
+    // Pinned to the bootstrap key: the only one the machine offers until this has run.
+    bundleCommandArgs({ ...host, hostKey: bootstrap.hostKey }, access, {
+      stdin, seconds: ROTATE_SECONDS, triggers: [machineIdentity(host)], firstContact: true,
+    }),
     {
       parent,
       dependsOn: after,

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { remote } from "@pulumi/command";
-import { asRoot, connectionFor, type SshAccess } from "./connection";
+import { bundleCommandArgs, type SshAccess } from "./connection";
 import type { RemoteHost } from "./host";
 import { machineIdentity } from "./hostConfiguration";
-import { bundleCommand, encodeBundle, renderRetireBundle } from "./render";
+import { encodeBundle, renderRetireBundle } from "./render";
 
 const RETIRE_SECONDS = 5 * 60;
 
@@ -19,15 +19,10 @@ export function retireHost(
   after: pulumi.Input<pulumi.Resource>[],
   parent: pulumi.Resource,
 ): remote.Command {
+  const stdin = encodeBundle(renderRetireBundle(host.name));
   return new remote.Command(
     name,
-    {
-      connection: connectionFor(host, access),
-      create: asRoot(host, bundleCommand(RETIRE_SECONDS)),
-      stdin: encodeBundle(renderRetireBundle(host.name)),
-      triggers: [machineIdentity(host)],
-      addPreviousOutputInEnv: false,
-    },
+    bundleCommandArgs(host, access, { stdin, seconds: RETIRE_SECONDS, triggers: [machineIdentity(host)] }),
     { parent, dependsOn: after },
   );
 }

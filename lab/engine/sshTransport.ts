@@ -24,15 +24,7 @@ const sha = (text: string) => createHash("sha256").update(text).digest("hex").sl
 // A master outlives an idle period this long only if the engine never closed it (a crashed run).
 const PERSIST_SECONDS = 3 * 3600;
 
-interface Spawned {
-  code: number | undefined;
-  signal?: string;
-  stdout: string;
-  stderr: string;
-  combined: string;
-}
-
-function runSsh(args: string[], input: string | Buffer): Promise<Spawned> {
+function runSsh(args: string[], input: string | Buffer): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";

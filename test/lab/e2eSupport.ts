@@ -1,27 +1,17 @@
 // Helpers for the lab end-to-end tests: the CLI and a deploy-only child process, commands on lab
 // hosts, requests from the client namespace, and what the hosts' sshd logged.
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { LAB_BINARIES, sshRun, type LabState } from "../../lab";
 import { labStackConfig } from "../../lab/deployConfig";
 import { run, type RunResult } from "../../lab/hosts/exec";
+import { labRequirements } from "./labRequirements";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const MIN = 60_000;
 
-const REQUIRED = [...LAB_BINARIES, "curl", "tar", "timeout", "ps"];
-export const missing = REQUIRED.filter((b) => {
-  try {
-    execFileSync("bash", ["-c", 'command -v -- "$1"', "_", b], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
-export const runnable = missing.length === 0 && process.getuid?.() === 0;
-export const requirement = `the lab e2e tests need root and ${REQUIRED.join(", ")}; missing: ${missing.join(", ") || "root"} (scripts/install-prereqs.sh)`;
+export const { runnable, requirement } = labRequirements("the lab e2e tests", [...LAB_BINARIES, "curl", "tar", "timeout", "ps"]);
 
 /** `webtier <args>` as a user runs it (bin/webtier.js), output captured. */
 export function webtier(args: string[], timeoutMs = 20 * MIN): Promise<RunResult> {

@@ -2,7 +2,6 @@
 // connections held on the bastion as the provider holds them, a pinned key that does not match
 // retried under the dial limit, the provider's error for a failing command, and files landing
 // with SFTP's owner and modes. Never skipped: without root or the lab's tools it fails.
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -12,18 +11,10 @@ import { bootLab, LAB_BINARIES, labDown, sshRun, type LabHost, type LabState } f
 import { DeployEngine, type Registration } from "../../lab/engine/engine";
 import { SshTransport } from "../../lab/engine/sshTransport";
 import { establishedSshConnections } from "../../lab/hosts/sshConnections";
+import { labRequirements } from "./labRequirements";
 
 const MIN = 60_000;
-const REQUIRED = [...LAB_BINARIES, "ss"];
-const missing = REQUIRED.filter((b) => {
-  try {
-    execFileSync("bash", ["-c", 'command -v -- "$1"', "_", b], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
-const runnable = missing.length === 0 && process.getuid?.() === 0;
+const { runnable, requirement } = labRequirements("the lab engine test", [...LAB_BINARIES, "ss"]);
 
 describe("lab engine over SSH (1 nginx + 1 app host)", () => {
   let state: LabState;
@@ -33,7 +24,7 @@ describe("lab engine over SSH (1 nginx + 1 app host)", () => {
   let key = "";
 
   beforeAll(async () => {
-    if (!runnable) throw new Error(`the lab engine test needs root and ${REQUIRED.join(", ")}; missing: ${missing.join(", ") || "root"}`);
+    if (!runnable) throw new Error(requirement);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wtlab-engine-ssh-"));
     await labDown();
     state = await bootLab({ nginxHosts: 1, appHosts: 1 });

@@ -8,19 +8,10 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootLab, LAB_BINARIES, LAB_DIR, labDown, labStatus, sshArgs, sshRun, type LabState } from "../../lab";
 import { run } from "../../lab/hosts/exec";
+import { labRequirements } from "./labRequirements";
 
 const MIN = 60_000;
-const REQUIRED = [...LAB_BINARIES, "timeout", "ps"];
-const missing = REQUIRED.filter((b) => {
-  try {
-    execFileSync("bash", ["-c", 'command -v -- "$1"', "_", b], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
-const isRoot = process.getuid?.() === 0;
-const runnable = missing.length === 0 && isRoot;
+const { runnable, requirement } = labRequirements("the lab host tests", [...LAB_BINARIES, "timeout", "ps"]);
 // Never skipped: without root or the lab's tools the suite fails, naming what is missing.
 
 async function inClient(state: LabState, script: string): Promise<number> {
@@ -45,7 +36,7 @@ describe("lab hosts (1 nginx + 2 app, real systemd-nspawn)", () => {
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wtlab-test-"));
-    if (!runnable) throw new Error(`lab test needs root and ${REQUIRED.join(", ")}; missing: ${missing.join(", ") || "root"}`);
+    if (!runnable) throw new Error(requirement);
     await labDown();
     const started = Date.now();
     state = await bootLab({ nginxHosts: 1, appHosts: 2 });
