@@ -42,6 +42,15 @@ export const EgressMode = {
 } as const;
 export type EgressMode = (typeof EgressMode)[keyof typeof EgressMode];
 
+/** How clients reach the nginx tier of an AWS stack. */
+export const FrontDoorMode = {
+  /** A network load balancer in front of the nginx hosts (required by `tls.certificateArn`). */
+  Nlb: "nlb",
+  /** An Elastic IP on each nginx host. */
+  Eip: "eip",
+} as const;
+export type FrontDoorMode = (typeof FrontDoorMode)[keyof typeof FrontDoorMode];
+
 /** `net.ipv4.tcp_tw_reuse`: 0 off, 1 on, 2 loopback only. */
 export const TcpTwReuse = { Off: 0, On: 1, LoopbackOnly: 2 } as const;
 export type TcpTwReuse = (typeof TcpTwReuse)[keyof typeof TcpTwReuse];
@@ -158,8 +167,59 @@ export interface NginxSettings {
   healthPath?: string;
   /** Extra single directives in the `http` block (checked by `nginx -t` on the host). */
   extraHttp?: string[];
-  /** Extra single directives in the `server` block (checked by `nginx -t` on the host). */
+  /** Extra single directives in every `server` block (checked by `nginx -t` on the host). */
   extraServer?: string[];
+  /**
+   * Rolling nginx hosts behind a load balancer: seconds a changed host answers its health checks
+   * with 503 before nginx reloads (so the load balancer stops sending it clients), and again after
+   * it answers 200 (so it is back before the next host starts). At most 600; default 0 (off).
+   */
+  drainSeconds?: number;
+}
+
+/** HTTP Strict Transport Security: browsers use only HTTPS for the site once they saw it. */
+export interface HstsSettings {
+  /** Seconds browsers remember it (`max-age`); Mozilla recommends 63072000 (two years). */
+  maxAge: number;
+  /** Every subdomain too; default false. */
+  includeSubDomains?: boolean;
+  /** Asks for inclusion in browsers' preload lists (hstspreload.org); default false. */
+  preload?: boolean;
+}
+
+/**
+ * HTTPS (Mozilla's "intermediate" TLS profile, guideline v5.7). Set exactly one certificate
+ * source: `certificate`, `selfSigned` or `certificateArn`.
+ */
+export interface TlsSettings {
+  /**
+   * PEM: the server certificate first, then the intermediates in signing order. Its private key
+   * is the separate secret `webtier:tlsKey` (pulumi config set --secret webtier:tlsKey < key.pem).
+   */
+  certificate?: string;
+  /**
+   * Test environments: webtier generates a certificate once per stack, for `serverNames` and the
+   * site's addresses. Browsers do not trust it.
+   */
+  selfSigned?: boolean;
+  /**
+   * AWS with `aws.frontDoor` nlb: TLS ends at the network load balancer with this ACM certificate;
+   * nginx serves the decrypted traffic as plain HTTP on `offloadPort` and tells the app it was HTTPS.
+   */
+  certificateArn?: string;
+  /** The HTTPS port clients use; default 443. */
+  port?: number;
+  /** With `certificateArn`: nginx's port for the load balancer's decrypted traffic; default 8443. */
+  offloadPort?: number;
+  /**
+   * Redirect HTTP to HTTPS (301); the health path stays served over HTTP for load balancer health
+   * checks. Default true.
+   */
+  redirectHttp?: boolean;
+  /** Strict-Transport-Security header; default none. */
+  hsts?: HstsSettings;
+  /** DNS names of the site: nginx's `server_name` for HTTPS (default any), and a self-signed certificate's names. */
+  serverNames?: string[];
 }
 
 /** Upstream defaults; per-host weight and flags go on the app hosts. */
@@ -232,12 +292,12 @@ export interface AwsSettings {
   egress?: EgressMode;
   /** Who may SSH to the nginx hosts, such as 198.51.100.7/32. Required in AWS mode. */
   adminCidr?: string;
-  /** Opened on the nginx hosts for TLS you terminate there; default 443. */
-  httpsPort?: number;
   /** Opens this port on the nginx hosts to the app hosts: an apt proxy on the nginx tier. */
   proxyPort?: number;
   /** Root volume size in GiB; default 16. */
   rootVolumeSize?: number;
+  /** What clients reach: nlb (a network load balancer) or eip (an Elastic IP per nginx host); default nlb with 2+ nginx hosts, else eip. */
+  frontDoor?: FrontDoorMode;
   /** Tags on every AWS resource webtier creates. */
   tags?: Record<string, string>;
 }
@@ -255,6 +315,8 @@ export interface WebTierSettings {
   clientCidrs?: string[];
   /** HTTP proxy the hosts install packages through, such as http://10.0.1.5:8888. */
   aptProxy?: string;
+  /** HTTPS: certificate source, ports, redirect and HSTS. Default: plain HTTP only. */
+  tls?: TlsSettings;
 }
 
 /** The whole `webtier:*` stack configuration (namespace stripped, secrets separate). */

@@ -45,6 +45,17 @@ export const NGINX_DEFAULTS = {
   healthPath: "/healthz",
   extraHttp: [] as string[],
   extraServer: [] as string[],
+  // Off: a single nginx host has no front door to leave, and each drain costs 2 × this per host.
+  drainSeconds: 0,
+} as const;
+
+export const TLS_DEFAULTS = {
+  port: 443,
+  // Where a network load balancer that ends TLS sends the decrypted traffic (tls.certificateArn).
+  offloadPort: 8443,
+  redirectHttp: true,
+  includeSubDomains: false,
+  preload: false,
 } as const;
 
 export const UPSTREAM_DEFAULTS = {

@@ -5,6 +5,16 @@ export * from "./tuning";
 export * from "./validate";
 export * from "./plan";
 export * from "./paths";
+export { frontDoorOf, resolveTls, tlsModeOf, validateTls, type FrontDoor, type TlsMode, type TlsTuning } from "./tls";
+export {
+  checkCertificateChain,
+  checkTlsKeyPair,
+  describeCertificate,
+  EXPIRY_WARNING_DAYS,
+  type CertificateFindings,
+  type CertificateSummary,
+} from "./certificates";
+export { MOZILLA_INTERMEDIATE_CIPHERS, MOZILLA_PROFILE, nginxTlsFiles, type NginxTlsFile } from "./nginx/tls";
 export { renderNginxConf, renderSiteConf, renderUpstreamConf, nginxGeneration, UPSTREAM_NAME } from "./nginx/conf";
 export { serializeNginx, type Directive } from "./nginx/directives";
 export { renderUwsgiIni } from "./uwsgi";

@@ -31,4 +31,10 @@ export const REMOTE = {
   nginxSite: "/etc/nginx/webtier/site.conf",
   nginxDistConf: "/var/lib/webtier/nginx.conf.dist",
   nginxLimits: "/etc/systemd/system/nginx.service.d/webtier-limits.conf",
+  // nginx's master reads the TLS files as root before it drops privileges: the key stays 0600.
+  tlsCertificate: "/etc/nginx/webtier/tls/certificate.pem",
+  tlsKey: "/etc/nginx/webtier/tls/key.pem",
+  tlsDhparam: "/etc/nginx/webtier/tls/ffdhe2048.pem",
+  /** While it exists, nginx's health location answers 503: a front door takes the host out. */
+  nginxDrainMarker: "/run/webtier-nginx.draining",
 } as const;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { nginxGeneration, renderNginxConf, renderSiteConf, renderUpstreamConf } from "./nginx/conf";
+import { nginxTlsFiles } from "./nginx/tls";
 import { REMOTE } from "./paths";
 import { renderAppFirewall, renderFirewallUnit } from "./firewall";
 import { renderAppStep } from "./steps/app";
@@ -110,6 +111,9 @@ function planAppHost(t: Tuning, host: Host, releaseId: string): HostPlan {
 }
 
 function planNginxHost(t: Tuning, host: Host, generation: string): HostPlan {
+  // The key is secret: never planned (plans become outputs); the component stages it through
+  // renderHostBundle's secretFiles at REMOTE.tlsKey.
+  const tlsFiles = nginxTlsFiles(t).flatMap((f) => (f.content === undefined ? [] : [file(f.path, f.content, f.mode)]));
   return {
     host,
     steps: [
@@ -118,6 +122,7 @@ function planNginxHost(t: Tuning, host: Host, generation: string): HostPlan {
         file(REMOTE.nginxConf, renderNginxConf(t)),
         file(REMOTE.nginxUpstream, renderUpstreamConf(t)),
         file(REMOTE.nginxSite, renderSiteConf(t)),
+        ...tlsFiles,
         file(REMOTE.nginxLimits, renderNginxLimits(t)),
       ]),
     ],

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { aptProxyProblem, hostAddressProblem, hostKeyProblem, rawDirectiveProblem } from "./valueRules";
+import { aptProxyProblem, dnsNameProblem, hostAddressProblem, hostKeyProblem, rawDirectiveProblem } from "./valueRules";
 
 // The public configuration contract: the `webtier:*` keys of a Pulumi stack config, namespace
 // stripped. Structure only (types, ranges, unknown keys); cross-key rules live in validate.ts.
@@ -104,6 +104,8 @@ export const nginxSchema = z.strictObject({
   healthPath: z.string().regex(/^\/[A-Za-z0-9._/-]*$/, { error: "must be an absolute URL path" }).optional(),
   extraHttp: z.array(rawDirective).optional(),
   extraServer: z.array(rawDirective).optional(),
+  // A front door's health checks need a few intervals to take a host out; ten minutes is plenty.
+  drainSeconds: nonNegativeInt.max(600, { error: "must not exceed 600" }).optional(),
 });
 
 export const upstreamSchema = z.strictObject({
@@ -144,11 +146,41 @@ export const awsSchema = z.strictObject({
   azCount: positiveInt.min(2, { error: "must be at least 2 (hosts spread over availability zones)" }).optional(),
   egress: z.enum(["nat", "proxy"], { error: "must be nat or proxy" }).optional(),
   adminCidr: cidr.optional(),
-  httpsPort: port.optional(),
   /** Opens this port on the nginx hosts to the app hosts: an apt proxy on the nginx tier. */
   proxyPort: port.optional(),
   rootVolumeSize: positiveInt.optional(),
+  /** What clients reach: a network load balancer, or an Elastic IP on each nginx host. */
+  frontDoor: z.enum(["nlb", "eip"], { error: "must be nlb or eip" }).optional(),
   tags: z.record(z.string(), z.string({ error: "must be a string" })).optional(),
+});
+
+// A certificate chain is a few KB; the cap keeps every check on it cheap.
+export const CERTIFICATE_MAX_LENGTH = 65536;
+
+export const hstsSchema = z.strictObject({
+  maxAge: positiveInt,
+  includeSubDomains: flag.optional(),
+  preload: flag.optional(),
+});
+
+// Cross-key rules (one certificate source, ports, the chain itself) live in tls.ts.
+export const tlsSchema = z.strictObject({
+  certificate: z
+    .string({ error: "must be a string" })
+    .max(CERTIFICATE_MAX_LENGTH, { error: `must not exceed ${CERTIFICATE_MAX_LENGTH} characters` })
+    .optional(),
+  selfSigned: flag.optional(),
+  certificateArn: z
+    .string({ error: "must be a string" })
+    .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[0-9a-f-]+$/, {
+      error: "must be an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-…",
+    })
+    .optional(),
+  port: port.optional(),
+  offloadPort: port.optional(),
+  redirectHttp: flag.optional(),
+  hsts: hstsSchema.optional(),
+  serverNames: z.array(ruled(z.string({ error: "must be a string" }), dnsNameProblem)).optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -168,6 +200,8 @@ export const configSchema = z.strictObject({
   app: appSchema.optional(),
   clientCidrs: z.array(cidr).optional(),
   aptProxy: ruled(z.string({ error: "must be a string" }), aptProxyProblem).optional(),
+  /** HTTPS: the certificate source, ports, redirect and HSTS. The private key is `webtier:tlsKey`. */
+  tls: tlsSchema.optional(),
   /** Existing hosts: the nginx host app hosts are reached through over SSH. */
   bastion: z.string({ error: "must be a host name" }).optional(),
   rollout: z.strictObject({ batchSize: positiveInt.optional() }).optional(),
@@ -177,3 +211,4 @@ export const configSchema = z.strictObject({
 
 export type WebtierConfig = z.infer<typeof configSchema>;
 export type HostEntry = z.infer<typeof hostSchema>;
+export type TlsEntry = z.infer<typeof tlsSchema>;

@@ -8,6 +8,7 @@ import {
   UWSGI_DEFAULTS,
 } from "./defaults";
 import type { HostEntry, WebtierConfig } from "./schema";
+import { resolveTls, type TlsTuning } from "./tls";
 
 export type Balancing = "round_robin" | "least_conn" | "ip_hash" | "hash" | "random";
 export type Role = "nginx" | "app";
@@ -46,6 +47,8 @@ export interface Tuning {
     uwsgiSendTimeout: number; uwsgiBuffering: boolean; uwsgiRequestBuffering: boolean;
     uwsgiNextUpstream: string[]; uwsgiNextUpstreamTries: number; healthPath: string;
     extraHttp: string[]; extraServer: string[];
+    /** Seconds a changed nginx host fails its health checks before and after it reloads. */
+    drainSeconds: number;
   };
   upstream: {
     balancing: Balancing; hashKey: string; consistent: boolean; randomTwo: boolean;
@@ -61,6 +64,8 @@ export interface Tuning {
   hosts: { nginx: Host[]; app: Host[] };
   clientCidrs: string[];
   aptProxy?: string;
+  /** Undefined without a `tls` key: plain HTTP only. */
+  tls?: TlsTuning;
 }
 
 function resolveHost(entry: HostEntry, role: Role): Host {
@@ -140,5 +145,6 @@ export function resolveTuning(config: WebtierConfig): Tuning {
     },
     clientCidrs: [...(config.clientCidrs ?? ["0.0.0.0/0"])],
     ...(config.aptProxy === undefined ? {} : { aptProxy: config.aptProxy }),
+    ...(config.tls === undefined ? {} : { tls: resolveTls(config.tls) }),
   };
 }

@@ -1,6 +1,7 @@
 import { describeIssue, show, valueAt } from "./messages";
 import { checkPrivileges } from "./privileges";
 import { configSchema, type WebtierConfig } from "./schema";
+import { frontDoorOf, validateTls } from "./tls";
 import { resolveTuning, type Host, type Tuning } from "./tuning";
 
 // One message style everywhere: `<key> (<value>) <rule>` (messages.ts).
@@ -168,18 +169,26 @@ export function validateModes(config: WebtierConfig): string[] {
   if (config.aws?.adminCidr === "0.0.0.0/0") {
     errors.push("aws.adminCidr (0.0.0.0/0) must not open SSH to the whole internet");
   }
+  // Existing hosts are not checked here: WebTier validates an AWS stack's settings with its hosts
+  // listed (and no `aws`), and a load balancer of your own may end TLS in front of them.
+  const arn = config.tls?.certificateArn;
+  const door = frontDoorOf(config);
+  if (arn !== undefined && door !== undefined && door !== "nlb") {
+    errors.push(`tls.certificateArn (${show(arn)}) requires aws.frontDoor nlb (this stack's front door is ${door}): only a load balancer can use an ACM certificate`);
+  }
   return errors;
 }
 
-/** Cross-key rules on a resolved tuning. */
-export function validateTuning(tuning: Tuning): Findings {
+/** Cross-key rules on a resolved tuning; certificates are checked for validity at `now`. */
+export function validateTuning(tuning: Tuning, now: Date = new Date()): Findings {
   const errors: string[] = [];
   const warnings: string[] = [];
   checkHosts(tuning, errors, warnings);
   checkLimits(tuning, errors);
   checkPrivileges(tuning, errors);
   checkUpstream(tuning, errors, warnings);
-  return { errors, warnings };
+  const tls = validateTls(tuning, now);
+  return { errors: [...errors, ...tls.errors], warnings: [...warnings, ...tls.warnings] };
 }
 
 // `app.source` is uploaded to every app host. A path that leaves the project directory usually
@@ -210,9 +219,9 @@ function checkTierSizes(config: WebtierConfig): string[] {
     .map((role) => `hosts.${role} ([]) must list at least one host`);
 }
 
-function validateConfig(config: WebtierConfig, tuning = resolveTuning(config)): Findings {
+function validateConfig(config: WebtierConfig, now: Date, tuning = resolveTuning(config)): Findings {
   const modes = validateModes(config);
-  const findings = validateTuning(tuning);
+  const findings = validateTuning(tuning, now);
   const source = appSourceWarning(config.app?.source);
   return {
     errors: [...modes, ...checkTierSizes(config), ...findings.errors],
@@ -220,15 +229,18 @@ function validateConfig(config: WebtierConfig, tuning = resolveTuning(config)): 
   };
 }
 
-/** Parse, resolve and validate: the single entry point for any `webtier:*` config object. */
-export function checkConfig(input: unknown): CheckResult {
+/**
+ * Parse, resolve and validate: the single entry point for any `webtier:*` config object.
+ * `now` is when certificates must be valid: the real clock unless a test sets it.
+ */
+export function checkConfig(input: unknown, now: Date = new Date()): CheckResult {
   const parsed = parseConfig(input);
   if (!parsed.config) {
     const rest = parseConfig(withoutInvalidKeys(input));
-    const more = rest.config ? validateConfig(rest.config) : { errors: [], warnings: [] };
+    const more = rest.config ? validateConfig(rest.config, now) : { errors: [], warnings: [] };
     return { ok: false, errors: [...parsed.errors, ...more.errors], warnings: more.warnings };
   }
   const tuning = resolveTuning(parsed.config);
-  const findings = validateConfig(parsed.config, tuning);
+  const findings = validateConfig(parsed.config, now, tuning);
   return findings.errors.length > 0 ? { ok: false, ...findings } : { ok: true, tuning, ...findings };
 }

@@ -127,6 +127,24 @@ export function rawDirectiveProblem(line: string): string | undefined {
   return visible ? undefined : RAW_DIRECTIVE_RULE;
 }
 
+// `tls.serverNames` become the names of a generated certificate (DNS SANs) and nginx's
+// `server_name`: DNS names as RFC 1123 allows them (labels of letters, digits and inner hyphens,
+// at most 63 characters each, 253 in all). A leading "*." label is a wildcard, as in certificates.
+// A last label of digits only is an IPv4 address, which belongs in an IP SAN, not a DNS one.
+
+export const DNS_NAME_RULE = "must be a DNS name such as www.example.com (a leading *. wildcard allowed)";
+const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** The rule a DNS name breaks, if any. */
+export function dnsNameProblem(name: string): string | undefined {
+  if (name.length > 253) return "must not exceed 253 characters (a DNS name)";
+  const labels = name.split(".");
+  if (labels[0] === "*" && labels.length > 1) labels.shift();
+  if (!labels.every((label) => DNS_LABEL.test(label))) return DNS_NAME_RULE;
+  if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return DNS_NAME_RULE;
+  return undefined;
+}
+
 /**
  * A well-formed ed25519 host key line (an all-zero key no host has), for stand-ins that must pass
  * hostKeyProblem where only whether a key is pinned matters.

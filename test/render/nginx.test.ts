@@ -97,7 +97,20 @@ describe("renderNginxConf and renderSiteConf", () => {
     expect(site).toContain(
       "    location = /nginx_status {\n        stub_status;\n        access_log off;\n        allow 127.0.0.1;\n        deny all;\n    }\n",
     );
-    expect(site).toMatch(/location = \/healthz \{\n {8}access_log off;\n {8}default_type text\/plain;\n {8}return 200 "ok [0-9a-f]{16}";\n/);
+    const generation = /return 200 "ok ([0-9a-f]{16})";/.exec(site)![1];
+    expect(site).toContain(
+      [
+        "    location = /healthz {",
+        "        access_log off;",
+        "        default_type text/plain;",
+        "        if (-f /run/webtier-nginx.draining) {",
+        `            return 503 "draining ${generation}";`,
+        "        }",
+        `        return 200 "ok ${generation}";`,
+        "    }",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("changes the generation when the upstream changes and only then", () => {

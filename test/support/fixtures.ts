@@ -39,3 +39,8 @@ export function withHosts(appCount: number, extra: Record<string, unknown> = {})
     ...extra,
   };
 }
+
+/** withHosts with a `tls` key (and any other extra keys). */
+export function withTls(appCount: number, tls: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return withHosts(appCount, { ...extra, tls });
+}

@@ -1,27 +1,16 @@
-import { createHash } from "node:crypto";
 import type { Tuning, UpstreamServer } from "../tuning";
 import { block, d, parseRawDirective, serializeNginx, type Directive } from "./directives";
+import { UPSTREAM_NAME } from "./site";
 
-export const UPSTREAM_NAME = "webtier_app";
+export { nginxGeneration } from "./generation";
+export { renderSiteConf, UPSTREAM_NAME } from "./site";
+
 const HEADER = "Rendered by webtier. Local edits are replaced on the next deployment.";
-
-/**
- * Identifies one rendering of the nginx tier. The health location answers with it, so a deploy can
- * tell that a reload really took effect (a failed reload keeps the old config and may exit 0).
- */
-export function nginxGeneration(t: Tuning): string {
-  return createHash("sha256")
-    .update(JSON.stringify({ nginx: t.nginx, upstream: t.upstream }))
-    .digest("hex")
-    .slice(0, 16);
-}
 
 const LOG_FORMAT =
   '$remote_addr [$time_local] "$request" $status $body_bytes_sent ' +
   'upstream=$upstream_addr upstream_status=$upstream_status ' +
   'upstream_time=$upstream_response_time request_time=$request_time';
-
-const onOff = (value: boolean) => (value ? "on" : "off");
 
 export function renderNginxConf(t: Tuning): string {
   const n = t.nginx;
@@ -90,41 +79,4 @@ export function renderUpstreamConf(t: Tuning): string {
     ]),
   ];
   return serializeNginx(tree, `${HEADER}\nApp hosts: ${servers.map((s) => s.host).join(", ")}`);
-}
-
-export function renderSiteConf(t: Tuning): string {
-  const n = t.nginx;
-  const app: Directive[] = [
-    d("include", "uwsgi_params"),
-    // proxy_set_header does nothing for uwsgi_pass: request metadata travels as uwsgi params.
-    d("uwsgi_param", "HTTP_X_REAL_IP", "$remote_addr"),
-    d("uwsgi_param", "HTTP_X_FORWARDED_FOR", "$proxy_add_x_forwarded_for"),
-    d("uwsgi_param", "HTTP_X_FORWARDED_PROTO", "$scheme"),
-    d("uwsgi_pass", UPSTREAM_NAME),
-    d("uwsgi_connect_timeout", `${n.uwsgiConnectTimeout}s`),
-    d("uwsgi_read_timeout", `${n.uwsgiReadTimeout}s`),
-    d("uwsgi_send_timeout", `${n.uwsgiSendTimeout}s`),
-    d("uwsgi_buffering", onOff(n.uwsgiBuffering)),
-    d("uwsgi_request_buffering", onOff(n.uwsgiRequestBuffering)),
-    d("uwsgi_next_upstream", ...n.uwsgiNextUpstream),
-    d("uwsgi_next_upstream_tries", n.uwsgiNextUpstreamTries),
-  ];
-  const server = block("server", [], [
-    d("listen", n.port, `backlog=${n.backlog}`, "default_server"),
-    d("server_name", "_"),
-    block("location", ["=", n.healthPath], [
-      d("access_log", "off"),
-      d("default_type", "text/plain"),
-      d("return", 200, `ok ${nginxGeneration(t)}`),
-    ]),
-    block("location", ["=", "/nginx_status"], [
-      d("stub_status"),
-      d("access_log", "off"),
-      d("allow", "127.0.0.1"),
-      d("deny", "all"),
-    ]),
-    block("location", ["/"], app),
-    ...n.extraServer.map(parseRawDirective),
-  ]);
-  return serializeNginx([server], HEADER);
 }
