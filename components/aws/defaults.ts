@@ -7,6 +7,17 @@ export const EGRESS_MODES: readonly Egress[] = ["nat", "proxy"];
 
 export type TierRole = "nginx" | "app";
 
+/** How clients reach the nginx tier: a Network Load Balancer, or an Elastic IP per nginx host. */
+export type FrontDoor = "nlb" | "eip";
+export const FRONT_DOOR_MODES: readonly FrontDoor[] = ["nlb", "eip"];
+
+/** TLS terminated at the NLB with an ACM certificate, forwarded as plain HTTP to `targetPort` on nginx. */
+export interface TlsOffload {
+  certificateArn: string;
+  /** nginx's plain-HTTP port for offloaded TLS (so it can tell it from plain client HTTP). */
+  targetPort: number;
+}
+
 export const AWS_DEFAULTS = {
   nginxInstanceType: "t3.small",
   appInstanceType: "t3.small",
@@ -18,7 +29,11 @@ export const AWS_DEFAULTS = {
   httpCidrs: ["0.0.0.0/0"] as readonly string[],
   // Same ports the render layer configures nginx and uWSGI with.
   nginxPort: NGINX_DEFAULTS.port as number,
-  httpsPort: 443,
+  // The NLB's TLS listener port with tlsOffload when tlsPort is not given. Without TLS no HTTPS
+  // port is opened at all.
+  tlsPort: 443,
+  // nginx answers its health location on the HTTP port (render/nginx/conf.ts).
+  healthPath: NGINX_DEFAULTS.healthPath as string,
   uwsgiPort: UWSGI_DEFAULTS.socketPort as number,
   sshPort: 22,
   // GiB; Debian's image is 8 GiB, the rest is room for logs, packages and the app.
@@ -33,3 +48,34 @@ export const MIN_AZ_COUNT = 2;
 
 /** Host names handed to the configuration layer: `lb-1`, `app-1`, … (DNS labels, stack-unique). */
 export const HOST_PREFIX: Record<TierRole, string> = { nginx: "lb", app: "app" };
+
+/**
+ * The NLB's health check of every target group: HTTP GET of nginx's health path on its HTTP port.
+ * AWS ranges: interval 5–300 s, timeout 2–120 s, thresholds 2–10
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html).
+ */
+export const NLB_HEALTH_CHECK = {
+  intervalSeconds: 10,
+  timeoutSeconds: 5,
+  healthyThreshold: 2,
+  unhealthyThreshold: 2,
+  matcher: "200",
+} as const;
+
+/** 2+ nginx hosts need one address in front of them (an NLB); one host is reached at its EIP. */
+export function defaultFrontDoor(nginxCount: number): FrontDoor {
+  return nginxCount > 1 ? "nlb" : "eip";
+}
+
+/**
+ * Seconds until the NLB stops sending new connections to a host whose health path answers 503:
+ * `unhealthyThreshold` failed checks `intervalSeconds` apart, the last one waiting up to
+ * `timeoutSeconds`. nginx keeps serving that long before it stops (its drain time).
+ */
+export function drainSecondsFor(health: { intervalSeconds: number; timeoutSeconds: number; unhealthyThreshold: number }): number {
+  return health.unhealthyThreshold * health.intervalSeconds + health.timeoutSeconds;
+}
+
+/** TLS 1.3 with TLS 1.2 fallback, AWS's recommended NLB policy of that generation
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html). */
+export const NLB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";

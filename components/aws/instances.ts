@@ -8,7 +8,10 @@ import { resourceTags, type Tags } from "./tags";
 import { assertValid, checkInstanceType, checkRootVolumeSize, checkTags, checkTierCount, show } from "./validate";
 
 export interface AwsInstancesArgs {
-  /** "nginx": public subnets, public IPs, reached at the public IP. "app": private subnets, no public IP. */
+  /**
+   * "nginx": public subnets, public IPs, reached at the public IP (with an EIP front door AwsTiers
+   * swaps in the EIP: associating one releases this IP). "app": private subnets, no public IP.
+   */
   role: TierRole;
   count: number;
   instanceType?: string;

@@ -1,17 +1,23 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_DEFAULTS } from "./defaults";
+import { AWS_DEFAULTS, type FrontDoor, type TlsOffload } from "./defaults";
+import { clientTlsPort, doorListeners } from "./frontDoor";
 import { resourceTags, type Tags } from "./tags";
-import { assertValid, checkAdminCidr, checkHttpCidrs, checkPort, checkTags } from "./validate";
+import { assertValid, checkAdminCidr, checkHttpCidrs, checkPort, checkTags, checkTls } from "./validate";
 
 export interface AwsSecurityGroupsArgs {
   vpcId: pulumi.Input<string>;
   /** The only network allowed to SSH to the nginx hosts (which are the app hosts' bastion). */
   adminCidr: string;
-  /** Who may reach nginx over HTTP(S). */
+  /** Who may reach nginx over HTTP(S): directly (eip) or through the load balancer (nlb). */
   httpCidrs?: string[];
+  /** nlb: clients reach only the NLB's group, and nginx admits traffic only from that group. Default eip. */
+  frontDoor?: FrontDoor;
   nginxPort?: number;
-  httpsPort?: number;
+  /** The port clients use for TLS; opened only when given (or with tlsOffload, default 443). */
+  tlsPort?: number;
+  /** nlb only: TLS ends at the NLB, which forwards to `targetPort` on nginx. */
+  tlsOffload?: TlsOffload;
   uwsgiPort?: number;
   /** Opens this port on nginx hosts to app hosts, for an apt proxy run on the nginx tier. */
   proxyPort?: number;
@@ -23,13 +29,14 @@ export interface AwsSecurityGroupsArgs {
 }
 
 export function checkSecurityGroups(args: Partial<AwsSecurityGroupsArgs>): string[] {
-  const ports = (["nginxPort", "httpsPort", "uwsgiPort", "proxyPort", "aptProxyPort"] as const).flatMap((key) =>
+  const ports = (["nginxPort", "tlsPort", "uwsgiPort", "proxyPort", "aptProxyPort"] as const).flatMap((key) =>
     args[key] === undefined ? [] : checkPort(`aws.${key}`, args[key]),
   );
   return [
     ...checkAdminCidr(args.adminCidr),
     ...(args.httpCidrs === undefined ? [] : checkHttpCidrs(args.httpCidrs)),
     ...ports,
+    ...checkTls(args),
     ...checkTags(args.tags),
   ];
 }
@@ -39,7 +46,8 @@ export function checkSecurityGroups(args: Partial<AwsSecurityGroupsArgs>): strin
 const slug = (cidr: string) => cidr.replace(/[./]/g, "-");
 
 /**
- * Least privilege between the tiers: the internet reaches only nginx's HTTP(S) ports, the admin
+ * Least privilege between the tiers: clients reach only nginx's HTTP(S) ports — directly (eip) or
+ * only the NLB's listeners, nginx admitting those ports from the NLB's group alone (nlb) — the admin
  * network only SSH on nginx hosts, and app hosts accept uWSGI and SSH from nginx hosts alone.
  * Outbound is as narrow: nginx hosts reach the app hosts' uWSGI and SSH ports and package mirrors
  * (HTTP/HTTPS); app hosts reach package mirrors through the NAT, or only the apt proxy. The VPC's
@@ -49,12 +57,14 @@ const slug = (cidr: string) => cidr.replace(/[./]/g, "-");
 export class AwsSecurityGroups extends pulumi.ComponentResource {
   readonly nginxSecurityGroupId: pulumi.Output<string>;
   readonly appSecurityGroupId: pulumi.Output<string>;
+  /** nlb: the load balancer's group, for the NLB to be created with (it cannot be added later). */
+  readonly loadBalancerSecurityGroupId?: pulumi.Output<string>;
 
   constructor(name: string, args: AwsSecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
     assertValid(checkSecurityGroups(args));
     super("webtier:index:AwsSecurityGroups", name, {}, opts);
     const nginxPort = args.nginxPort ?? AWS_DEFAULTS.nginxPort;
-    const httpsPort = args.httpsPort ?? AWS_DEFAULTS.httpsPort;
+    const tlsPort = clientTlsPort(args);
     const uwsgiPort = args.uwsgiPort ?? AWS_DEFAULTS.uwsgiPort;
     const sshPort = AWS_DEFAULTS.sshPort;
     const httpCidrs = args.httpCidrs ?? [...AWS_DEFAULTS.httpCidrs];
@@ -63,12 +73,15 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
     // Descriptions are immutable on AWS (changing one replaces the group): keep them constant.
     const nginx = new aws.ec2.SecurityGroup(`${name}-lb`, { vpcId: args.vpcId, description: "webtier nginx hosts", tags: resourceTags(`${name}-lb`, args.tags) }, child);
     const app = new aws.ec2.SecurityGroup(`${name}-app`, { vpcId: args.vpcId, description: "webtier uWSGI app hosts", tags: resourceTags(`${name}-app`, args.tags) }, child);
+    const nlb = args.frontDoor === "nlb"
+      ? new aws.ec2.SecurityGroup(`${name}-nlb`, { vpcId: args.vpcId, description: "webtier network load balancer", tags: resourceTags(`${name}-nlb`, args.tags) }, child)
+      : undefined;
 
     type Rule = Omit<aws.vpc.SecurityGroupIngressRuleArgs, "securityGroupId" | "tags">;
     const tcp = (port: number, from: { cidrIpv4: string } | { referencedSecurityGroupId: pulumi.Input<string> }, description: string): Rule => ({
       ipProtocol: "tcp", fromPort: port, toPort: port, ...from, description,
     });
-    const rulesOf = new Map<aws.ec2.SecurityGroup, pulumi.Output<string>[]>([[nginx, []], [app, []]]);
+    const rulesOf = new Map<aws.ec2.SecurityGroup, pulumi.Output<string>[]>([nginx, app, ...(nlb ? [nlb] : [])].map((group) => [group, []]));
     const keep = (group: aws.ec2.SecurityGroup, rule: aws.vpc.SecurityGroupIngressRule | aws.vpc.SecurityGroupEgressRule) =>
       rulesOf.get(group)!.push(rule.id);
     const ingress = (ruleName: string, group: aws.ec2.SecurityGroup, rule: Rule) =>
@@ -81,9 +94,29 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
       egress(`${prefix}-egress-https`, group, tcp(443, { cidrIpv4: "0.0.0.0/0" }, "package mirrors over HTTPS"));
     };
 
-    for (const cidr of httpCidrs) {
-      ingress(`${name}-lb-http-${slug(cidr)}`, nginx, tcp(nginxPort, { cidrIpv4: cidr }, "HTTP to nginx"));
-      if (httpsPort !== nginxPort) ingress(`${name}-lb-https-${slug(cidr)}`, nginx, tcp(httpsPort, { cidrIpv4: cidr }, "HTTPS to nginx"));
+    if (nlb) {
+      // Targets admit the NLB by its security group, which holds even with client IP preservation
+      // on; health checks are subject only to the NLB group's outbound rules and the targets'
+      // inbound ones (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html).
+      const described = { http: "HTTP", https: "HTTPS" } as const;
+      const toNginx = { http: "HTTP and health checks", https: "TLS passthrough", offload: "HTTP from TLS offload" } as const;
+      for (const listener of doorListeners(args)) {
+        for (const cidr of httpCidrs) {
+          ingress(`${name}-nlb-${listener.key}-${slug(cidr)}`, nlb, tcp(listener.port, { cidrIpv4: cidr }, `${described[listener.key]} to the load balancer`));
+        }
+        // The health check port is nginx's HTTP port: the "http" target's rules cover it.
+        const target = listener.target;
+        egress(`${name}-nlb-egress-${target.key}`, nlb, tcp(target.port, { referencedSecurityGroupId: nginx.id }, `${toNginx[target.key]} to nginx`));
+        ingress(`${name}-lb-${target.key}-from-nlb`, nginx, tcp(target.port, { referencedSecurityGroupId: nlb.id }, `${toNginx[target.key]} from the load balancer`));
+      }
+      // AWS's recommended rule for path MTU discovery (ICMP type 3 "destination unreachable", code 4
+      // "fragmentation needed"), same page; sent by any router on the path, hence from anywhere.
+      ingress(`${name}-nlb-icmp-pmtu`, nlb, { ipProtocol: "icmp", fromPort: 3, toPort: 4, cidrIpv4: "0.0.0.0/0", description: "path MTU discovery" });
+    } else {
+      for (const cidr of httpCidrs) {
+        ingress(`${name}-lb-http-${slug(cidr)}`, nginx, tcp(nginxPort, { cidrIpv4: cidr }, "HTTP to nginx"));
+        if (tlsPort !== undefined) ingress(`${name}-lb-https-${slug(cidr)}`, nginx, tcp(tlsPort, { cidrIpv4: cidr }, "HTTPS to nginx"));
+      }
     }
     ingress(`${name}-lb-ssh-admin`, nginx, tcp(sshPort, { cidrIpv4: args.adminCidr }, "SSH from the admin network"));
     if (args.proxyPort !== undefined) {
@@ -112,6 +145,11 @@ export class AwsSecurityGroups extends pulumi.ComponentResource {
     const withRules = (group: aws.ec2.SecurityGroup) => pulumi.all([group.id, ...rulesOf.get(group)!]).apply(([id]) => id);
     this.nginxSecurityGroupId = withRules(nginx);
     this.appSecurityGroupId = withRules(app);
-    this.registerOutputs({ nginxSecurityGroupId: this.nginxSecurityGroupId, appSecurityGroupId: this.appSecurityGroupId });
+    if (nlb) this.loadBalancerSecurityGroupId = withRules(nlb);
+    this.registerOutputs({
+      nginxSecurityGroupId: this.nginxSecurityGroupId,
+      appSecurityGroupId: this.appSecurityGroupId,
+      loadBalancerSecurityGroupId: this.loadBalancerSecurityGroupId,
+    });
   }
 }

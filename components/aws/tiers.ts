@@ -1,16 +1,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CreatedHost } from "../host";
+import type { FrontDoor } from "./defaults";
+import { AwsFrontDoor, type FrontDoorOutputs } from "./frontDoor";
 import { AwsInstances, checkInstances } from "./instances";
 import { AwsNetwork, type AwsNetworkArgs } from "./network";
 import { AwsSecurityGroups, checkSecurityGroups, type AwsSecurityGroupsArgs } from "./securityGroups";
 import { resourceTags, type Tags } from "./tags";
-import { assertValid, checkNetwork, checkSshPublicKey } from "./validate";
+import { assertValid, checkFrontDoor, checkNetwork, checkSshPublicKey } from "./validate";
 
 /** The network and security-group settings, plus the instances of both tiers. */
 export interface AwsTiersArgs
   extends Omit<AwsNetworkArgs, "tags">,
-    Omit<AwsSecurityGroupsArgs, "vpcId" | "tags"> {
+    Omit<AwsSecurityGroupsArgs, "vpcId" | "tags" | "frontDoor"> {
+  /** The effective front door (see defaultFrontDoor): an NLB, or an Elastic IP per nginx host. */
+  frontDoor: FrontDoor;
+  /** nginx's health location; the NLB checks it over HTTP on nginx's port. Default /healthz. */
+  healthPath?: string;
   nginxCount: number;
   appCount: number;
   nginxInstanceType?: string;
@@ -30,6 +36,7 @@ export function checkTiers(args: AwsTiersArgs): string[] {
     ...checkInstances({ role: "app", count: args.appCount, instanceType: args.appInstanceType, ...shared }),
     ...checkNetwork(args),
     ...checkSecurityGroups(args),
+    ...checkFrontDoor(args),
     ...checkSshPublicKey(args.sshPublicKey),
   ];
 }
@@ -39,15 +46,17 @@ export function checkTiers(args: AwsTiersArgs): string[] {
  * handed on as hosts (CreatedHost) for the configuration layer.
  */
 export class AwsTiers extends pulumi.ComponentResource {
-  /** `lb-1`, `lb-2`, …: reached at their public IP; the bastion for app hosts. */
+  /** `lb-1`, `lb-2`, …: reached at their public IP (eip: their EIP, once associated); the bastion for app hosts. */
   readonly nginxHosts: CreatedHost[];
   /** `app-1`, `app-2`, …: reached at their private IP (through an nginx host). */
   readonly appHosts: CreatedHost[];
   readonly vpcId: pulumi.Output<string>;
   readonly nginxSecurityGroupId: pulumi.Output<string>;
   readonly appSecurityGroupId: pulumi.Output<string>;
-  /** nginx hosts' public IPs, in host order. */
+  /** nginx hosts' public IPs (eip: their Elastic IPs), in host order. */
   readonly publicAddresses: pulumi.Output<string[]>;
+  /** What clients connect to: the NLB's DNS name, or the EIPs. */
+  readonly frontDoor: FrontDoorOutputs;
 
   constructor(name: string, args: AwsTiersArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every problem at once, before a single resource is registered.
@@ -74,8 +83,10 @@ export class AwsTiers extends pulumi.ComponentResource {
         vpcId: network.vpcId,
         adminCidr: args.adminCidr,
         httpCidrs: args.httpCidrs,
+        frontDoor: args.frontDoor,
         nginxPort: args.nginxPort,
-        httpsPort: args.httpsPort,
+        tlsPort: args.tlsPort,
+        tlsOffload: args.tlsOffload,
         uwsgiPort: args.uwsgiPort,
         proxyPort: args.proxyPort,
         egress: args.egress,
@@ -102,8 +113,29 @@ export class AwsTiers extends pulumi.ComponentResource {
         },
         child,
       );
-    this.nginxHosts = tier("nginx").hosts;
+    const nginx = tier("nginx");
     this.appHosts = tier("app").hosts;
+    const door = new AwsFrontDoor(
+      `${name}-door`,
+      {
+        mode: args.frontDoor,
+        vpcId: network.vpcId,
+        publicSubnetIds: network.publicSubnetIds,
+        ...(groups.loadBalancerSecurityGroupId ? { securityGroupId: groups.loadBalancerSecurityGroupId } : {}),
+        nginxHosts: nginx.hosts.map((host, i) => ({ name: host.name, instanceId: nginx.instances[i]!.id })),
+        nginxPort: args.nginxPort,
+        tlsPort: args.tlsPort,
+        tlsOffload: args.tlsOffload,
+        healthPath: args.healthPath,
+        tags: args.tags,
+      },
+      child,
+    );
+    // eip: associating an EIP releases the instance's own public IP, so SSH dials the EIP, and
+    // only once it is associated.
+    const eipAddresses = door.hostAddresses;
+    this.nginxHosts = eipAddresses ? nginx.hosts.map((host, i) => ({ ...host, address: eipAddresses[i]! })) : nginx.hosts;
+    this.frontDoor = { mode: door.mode, dnsName: door.dnsName, ...(door.addresses ? { addresses: door.addresses } : {}) };
 
     this.vpcId = network.vpcId;
     this.nginxSecurityGroupId = groups.nginxSecurityGroupId;
@@ -114,6 +146,7 @@ export class AwsTiers extends pulumi.ComponentResource {
       nginxSecurityGroupId: this.nginxSecurityGroupId,
       appSecurityGroupId: this.appSecurityGroupId,
       publicAddresses: this.publicAddresses,
+      frontDoor: this.frontDoor,
     });
   }
 }

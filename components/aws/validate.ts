@@ -1,5 +1,5 @@
 import { isNetworkAddress, parseCidr } from "./cidr";
-import { EGRESS_MODES, MAX_AZ_COUNT, MIN_AZ_COUNT, type TierRole } from "./defaults";
+import { AWS_DEFAULTS, EGRESS_MODES, FRONT_DOOR_MODES, MAX_AZ_COUNT, MIN_AZ_COUNT, type TierRole } from "./defaults";
 import type { Tags } from "./tags";
 
 // Synchronous checks of the plain (known at construction) arguments. One message style
@@ -129,4 +129,63 @@ export function checkSshPublicKey(value: unknown): string[] {
   if (typeof value !== "string" || PUBLIC_KEY_RE.test(value)) return [];
   const shown = value.length > 16 ? `${value.slice(0, 16)}…` : value;
   return [`aws.sshPublicKey (${shown}) must be one OpenSSH ssh-ed25519 or ssh-rsa public key line`];
+}
+
+export interface TlsShape {
+  frontDoor?: unknown;
+  nginxPort?: unknown;
+  tlsPort?: unknown;
+  tlsOffload?: unknown;
+}
+
+// ACM issues the certificates an NLB TLS listener uses here (any partition: aws, aws-cn, aws-us-gov).
+const ACM_CERTIFICATE_ARN_RE = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+
+/** TLS ports: one listener (and one client-facing rule) per port; offload only at an NLB. */
+export function checkTls(args: TlsShape): string[] {
+  const errors: string[] = [];
+  const nginxPort = args.nginxPort ?? AWS_DEFAULTS.nginxPort;
+  if (args.tlsPort !== undefined && args.tlsPort === nginxPort) {
+    errors.push(`aws.tlsPort (${show(args.tlsPort)}) must differ from aws.nginxPort (${show(nginxPort)}) (one listener per port)`);
+  }
+  if (args.tlsOffload === undefined) return errors;
+  const offload = args.tlsOffload as { certificateArn?: unknown; targetPort?: unknown };
+  if (typeof offload !== "object" || offload === null) return [...errors, `aws.tlsOffload (${show(offload)}) must be { certificateArn, targetPort }`];
+  if ((args.frontDoor ?? "eip") !== "nlb") {
+    errors.push(`aws.tlsOffload (${show(offload)}) needs aws.frontDoor nlb (only a load balancer terminates TLS for nginx)`);
+  }
+  if (typeof offload.certificateArn !== "string" || !ACM_CERTIFICATE_ARN_RE.test(offload.certificateArn)) {
+    errors.push(`aws.tlsOffload.certificateArn (${show(offload.certificateArn)}) must be an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<id>`);
+  }
+  const portErrors = checkPort("aws.tlsOffload.targetPort", offload.targetPort);
+  errors.push(...portErrors);
+  if (portErrors.length === 0 && offload.targetPort === nginxPort) {
+    // nginx tells offloaded TLS from plain client HTTP by the port the connection arrives on.
+    errors.push(`aws.tlsOffload.targetPort (${show(offload.targetPort)}) must differ from aws.nginxPort (${show(nginxPort)}) (nginx tells offloaded TLS from plain HTTP by port)`);
+  }
+  return errors;
+}
+
+export interface FrontDoorShape extends TlsShape {
+  healthPath?: unknown;
+  vpcId?: unknown;
+  publicSubnetIds?: readonly unknown[];
+}
+
+const HEALTH_PATH_RE = /^\/[A-Za-z0-9._/-]*$/;
+
+export function checkFrontDoor(args: FrontDoorShape): string[] {
+  const errors = (FRONT_DOOR_MODES as readonly unknown[]).includes(args.frontDoor)
+    ? []
+    : [`aws.frontDoor (${show(args.frontDoor)}) must be one of ${FRONT_DOOR_MODES.join(", ")}`];
+  errors.push(...checkTls(args));
+  if (args.healthPath !== undefined && !(typeof args.healthPath === "string" && HEALTH_PATH_RE.test(args.healthPath))) {
+    errors.push(`aws.healthPath (${show(args.healthPath)}) must be an absolute URL path such as /healthz`);
+  }
+  // An NLB needs subnets in two AZs at least (a created network has azCount >= 2 public subnets).
+  const ids = args.publicSubnetIds;
+  if (args.frontDoor === "nlb" && args.vpcId !== undefined && Array.isArray(ids) && ids.length > 0 && new Set(ids).size < 2) {
+    errors.push(`aws.publicSubnetIds (${show(ids)}) must list at least 2 subnets in distinct availability zones when aws.frontDoor is nlb`);
+  }
+  return errors;
 }

@@ -6,10 +6,12 @@ import {
   byName,
   calls,
   countByType,
+  ELASTIC_IPS,
   DEPLOY_KEY,
   of,
   PRIVATE_IPS,
   privateKeyOf,
+  publicDnsOf,
   publicKeyOf,
   SECRET_SIG,
   SECRET_VALUE,
@@ -23,10 +25,10 @@ import {
 } from "./awsFixture";
 import { valueOf } from "../support/pulumi";
 
-describe("AwsTiers: created VPC, NAT egress, 1 nginx + 3 app hosts", () => {
+describe("AwsTiers: created VPC, NAT egress, 1 nginx (Elastic IP, no TLS) + 3 app hosts", () => {
   let built: Built;
   beforeAll(async () => {
-    built = await build("web", { nginxCount: 1, appCount: 3, egress: "nat", adminCidr: "198.51.100.0/24", sshPublicKey: DEPLOY_KEY, tags: USER_TAGS });
+    built = await build("web", { frontDoor: "eip", nginxCount: 1, appCount: 3, egress: "nat", adminCidr: "198.51.100.0/24", sshPublicKey: DEPLOY_KEY, tags: USER_TAGS });
   });
 
   test("creates exactly these resources", () => {
@@ -36,16 +38,20 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx + 3 app hosts", () => {
       "webtier:index:AwsSecurityGroups": 1,
       "webtier:index:AwsInstances": 2,
       "webtier:index:HostKeys": 2,
+      "webtier:index:AwsFrontDoor": 1,
       [T.vpc]: 1,
       [T.igw]: 1,
       [T.table]: 2,
       [T.route]: 2,
       [T.subnet]: 4,
       [T.assoc]: 4,
-      [T.eip]: 1,
+      // The NAT gateway's and nginx host lb-1's.
+      [T.eip]: 2,
+      [T.eipAssoc]: 1,
       [T.nat]: 1,
       [T.sg]: 2,
-      [T.ingress]: 5,
+      // No HTTPS rule: without TLS nothing listens there.
+      [T.ingress]: 4,
       [T.egress]: 6,
       [T.keyPair]: 1,
       [T.instance]: 4,
@@ -113,7 +119,6 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx + 3 app hosts", () => {
     expect(Object.fromEntries(rules)).toEqual(
       Object.fromEntries([
         rule("web-sg-lb-http-0-0-0-0-0", "web-sg-lb-id", 80, anywhere, "HTTP to nginx"),
-        rule("web-sg-lb-https-0-0-0-0-0", "web-sg-lb-id", 443, anywhere, "HTTPS to nginx"),
         rule("web-sg-lb-ssh-admin", "web-sg-lb-id", 22, { cidrIpv4: "198.51.100.0/24" }, "SSH from the admin network"),
         rule("web-sg-app-uwsgi-from-lb", "web-sg-app-id", 3031, { referencedSecurityGroupId: "web-sg-lb-id" }, "uWSGI from nginx hosts"),
         rule("web-sg-app-ssh-from-lb", "web-sg-app-id", 22, { referencedSecurityGroupId: "web-sg-lb-id" }, "SSH from nginx hosts (bastion)"),
@@ -126,7 +131,7 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx + 3 app hosts", () => {
         rule("web-sg-app-egress-https", "web-sg-app-id", 443, anywhere, "package mirrors over HTTPS"),
       ]),
     );
-    expect(rules).toHaveLength(11);
+    expect(rules).toHaveLength(10);
     expect(rules.every(([, inputs]) => (inputs as { ipProtocol: string }).ipProtocol === "tcp")).toBe(true);
     expect(byName("web", T.sg, "web-sg-lb").inputs).toEqual({ vpcId: "web-net-vpc-id", description: "webtier nginx hosts", tags: tagsFor("web-sg-lb") });
     expect(byName("web", T.sg, "web-sg-app").inputs).toEqual({ vpcId: "web-net-vpc-id", description: "webtier uWSGI app hosts", tags: tagsFor("web-sg-app") });
@@ -197,11 +202,16 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx + 3 app hosts", () => {
     }
   });
 
-  test("RemoteHost lists", () => {
+  test("the nginx host's Elastic IP, associated with its instance", () => {
+    expect(byName("web", T.eip, "web-door-lb-1").inputs).toEqual({ domain: "vpc", tags: tagsFor("web-door-lb-1") });
+    expect(byName("web", T.eipAssoc, "web-door-lb-1").inputs).toEqual({ allocationId: "web-door-lb-1-id", instanceId: "i-web-lb-1" });
+  });
+
+  test("RemoteHost lists: the nginx host is reached at its Elastic IP, not the instance's released public IP", () => {
     expect(built.nginxHosts).toEqual([
       {
         name: "lb-1",
-        address: "203.0.113.10",
+        address: ELASTIC_IPS["web-door-lb-1"],
         privateAddress: "10.0.0.10",
         user: "admin",
         hostKey: publicKeyOf("web-lb-hostkeys-1-rotated").trim(),
@@ -229,7 +239,10 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx + 3 app hosts", () => {
     expect(await valueOf(built.tiers.vpcId)).toBe("web-net-vpc-id");
     expect(await valueOf(built.tiers.nginxSecurityGroupId)).toBe("web-sg-lb-id");
     expect(await valueOf(built.tiers.appSecurityGroupId)).toBe("web-sg-app-id");
-    expect(await valueOf(built.tiers.publicAddresses)).toEqual(["203.0.113.10"]);
+    expect(await valueOf(built.tiers.publicAddresses)).toEqual(["203.0.113.110"]);
+    expect(built.tiers.frontDoor.mode).toBe("eip");
+    expect(await valueOf(built.tiers.frontDoor.dnsName)).toBe(publicDnsOf("203.0.113.110"));
+    expect(await valueOf(built.tiers.frontDoor.addresses!)).toEqual(["203.0.113.110"]);
   });
 
   test("every taggable resource carries the stack, project, Name and user tags", () => {

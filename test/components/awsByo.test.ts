@@ -7,6 +7,8 @@ describe("AwsTiers: brought VPC, proxy egress, own AMI", () => {
   let built: Built;
   beforeAll(async () => {
     built = await build("byo", {
+      // Two nginx hosts on their own Elastic IPs (the caller chose eip over the NLB default).
+      frontDoor: "eip",
       nginxCount: 2,
       appCount: 2,
       vpcId: "vpc-0byo",
@@ -19,6 +21,7 @@ describe("AwsTiers: brought VPC, proxy egress, own AMI", () => {
       adminCidr: "192.0.2.7/32",
       httpCidrs: ["203.0.113.0/24", "198.51.100.0/24"],
       nginxPort: 8080,
+      tlsPort: 443,
       uwsgiPort: 8000,
       proxyPort: 3142,
       rootVolumeSize: 30,
@@ -33,6 +36,9 @@ describe("AwsTiers: brought VPC, proxy egress, own AMI", () => {
       "webtier:index:AwsSecurityGroups": 1,
       "webtier:index:AwsInstances": 2,
       "webtier:index:HostKeys": 2,
+      "webtier:index:AwsFrontDoor": 1,
+      [T.eip]: 2,
+      [T.eipAssoc]: 2,
       [T.sg]: 2,
       [T.ingress]: 8,
       [T.egress]: 5,
@@ -43,7 +49,7 @@ describe("AwsTiers: brought VPC, proxy egress, own AMI", () => {
     expect(calls.filter((c) => c.scenario === "byo")).toEqual([]);
   });
 
-  test("security groups in the brought VPC, with the proxy port open to app hosts only", () => {
+  test("security groups in the brought VPC, HTTPS open with tlsPort, the proxy port open to app hosts only", () => {
     expect(byName("byo", T.sg, "byo-sg-lb").inputs.vpcId).toBe("vpc-0byo");
     expect(byName("byo", T.sg, "byo-sg-app").inputs.vpcId).toBe("vpc-0byo");
     const summary = of("byo")
@@ -96,15 +102,20 @@ describe("AwsTiers: brought VPC, proxy egress, own AMI", () => {
   });
 
   test("RemoteHosts and outputs", async () => {
+    // Each nginx host at its Elastic IP (the instances' own public IPs are released).
     expect(built.nginxHosts.map((h) => [h.name, h.address, h.privateAddress, h.identity])).toEqual([
-      ["lb-1", "203.0.113.21", "172.31.0.10", "i-byo-lb-1"],
-      ["lb-2", "203.0.113.22", "172.31.16.10", "i-byo-lb-2"],
+      ["lb-1", "203.0.113.121", "172.31.0.10", "i-byo-lb-1"],
+      ["lb-2", "203.0.113.122", "172.31.16.10", "i-byo-lb-2"],
+    ]);
+    expect(of("byo").filter((r) => r.type === T.eipAssoc).map((r) => [r.name, r.inputs])).toEqual([
+      ["byo-door-lb-1", { allocationId: "byo-door-lb-1-id", instanceId: "i-byo-lb-1" }],
+      ["byo-door-lb-2", { allocationId: "byo-door-lb-2-id", instanceId: "i-byo-lb-2" }],
     ]);
     expect(built.appHosts.map((h) => [h.name, h.address, h.privateAddress, h.identity])).toEqual([
       ["app-1", "172.31.128.10", "172.31.128.10", "i-byo-app-1"],
       ["app-2", "172.31.144.10", "172.31.144.10", "i-byo-app-2"],
     ]);
     expect(await valueOf(built.tiers.vpcId)).toBe("vpc-0byo");
-    expect(await valueOf(built.tiers.publicAddresses)).toEqual(["203.0.113.21", "203.0.113.22"]);
+    expect(await valueOf(built.tiers.publicAddresses)).toEqual(["203.0.113.121", "203.0.113.122"]);
   });
 });

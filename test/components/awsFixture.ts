@@ -8,7 +8,7 @@ import { unwrapSecrets, valueOf } from "../support/pulumi";
 // installs the Pulumi mocks, so a test file must import it before it constructs any resource.
 // Mocks are process-global; vitest runs each test file in its own fork (vitest.config.ts), so each
 // file builds only the scenario(s) it needs. Every record is attributed to its scenario by name
-// prefix ("web", "byo", "nat", "rt", "as", "fw").
+// prefix ("web", "byo", "nat", "rt", "as", "fw", and awsFrontDoor.test.ts's own).
 
 export interface Registered {
   type: string;
@@ -35,7 +35,24 @@ export const PRIVATE_IPS: Record<string, string> = {
   "byo-app-1": "172.31.128.10",
   "byo-app-2": "172.31.144.10",
 };
-const PUBLIC_IPS: Record<string, string> = { "web-lb-1": "203.0.113.10", "byo-lb-1": "203.0.113.21", "byo-lb-2": "203.0.113.22" };
+export const PUBLIC_IPS: Record<string, string> = {
+  "web-lb-1": "203.0.113.10",
+  "byo-lb-1": "203.0.113.21",
+  "byo-lb-2": "203.0.113.22",
+  "nlb-lb-1": "203.0.113.31",
+  "nlb-lb-2": "203.0.113.32",
+};
+/** Elastic IPs by EIP resource name; any other EIP gets a spare 198.18.1.x address. */
+export const ELASTIC_IPS: Record<string, string> = {
+  "web-door-lb-1": "203.0.113.110",
+  "byo-door-lb-1": "203.0.113.121",
+  "byo-door-lb-2": "203.0.113.122",
+  "ep-door-lb-1": "203.0.113.141",
+  "ep-door-lb-2": "203.0.113.142",
+};
+export const publicDnsOf = (ip: string) => `ec2-${ip.replace(/\./g, "-")}.compute-1.amazonaws.com`;
+export const nlbDnsOf = (name: string) => `${name}-0123456789abcdef.elb.us-east-1.amazonaws.com`;
+export const arnOf = (kind: "loadbalancer/net" | "targetgroup", name: string) => `arn:aws:elasticloadbalancing:us-east-1:123456789012:${kind}/${name}/0123456789abcdef`;
 export const publicKeyOf = (keyName: string) => `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5${keyName.replace(/-/g, "")} \n`;
 export const privateKeyOf = (keyName: string) => `-----BEGIN OPENSSH PRIVATE KEY-----\n${keyName}\n-----END OPENSSH PRIVATE KEY-----\n`;
 // Slow mocks (ms) per scenario expose a host that does not wait for what it needs: NAT gateways
@@ -45,6 +62,7 @@ const DELAYS: Record<string, Record<string, number>> = {
   rt: { "aws:ec2/route:Route": 80 },
   as: { "aws:ec2/routeTableAssociation:RouteTableAssociation": 80 },
   fw: { "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 80, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 80 },
+  ea: { "aws:ec2/eipAssociation:EipAssociation": 80 },
 };
 let spareAddress = 0;
 
@@ -66,6 +84,14 @@ pulumi.runtime.setMocks(
           return { id: `${args.name}-id`, state: { ...args.inputs, publicKeyOpenssh: publicKeyOf(args.name), privateKeyOpenssh: privateKeyOf(args.name) } };
         case "aws:ec2/keyPair:KeyPair":
           return { id: `${args.name}-id`, state: { ...args.inputs, keyName: `${args.name}-keyname` } };
+        case "aws:ec2/eip:Eip": {
+          const publicIp = ELASTIC_IPS[args.name] ?? `198.18.1.${++spareAddress}`;
+          return { id: `${args.name}-id`, state: { ...args.inputs, allocationId: `${args.name}-id`, publicIp, publicDns: publicDnsOf(publicIp) } };
+        }
+        case "aws:lb/loadBalancer:LoadBalancer":
+          return { id: `${args.name}-id`, state: { ...args.inputs, arn: arnOf("loadbalancer/net", args.name), dnsName: nlbDnsOf(args.name) } };
+        case "aws:lb/targetGroup:TargetGroup":
+          return { id: `${args.name}-id`, state: { ...args.inputs, arn: arnOf("targetgroup", args.name) } };
         default:
           return { id: `${args.name}-id`, state: args.inputs };
       }
@@ -134,10 +160,16 @@ export const T = {
   keyPair: "aws:ec2/keyPair:KeyPair",
   instance: "aws:ec2/instance:Instance",
   tlsKey: "tls:index/privateKey:PrivateKey",
+  eipAssoc: "aws:ec2/eipAssociation:EipAssociation",
+  lb: "aws:lb/loadBalancer:LoadBalancer",
+  targetGroup: "aws:lb/targetGroup:TargetGroup",
+  listener: "aws:lb/listener:Listener",
+  attachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
 };
-export const TAGGABLE = new Set([T.vpc, T.igw, T.table, T.subnet, T.eip, T.nat, T.sg, T.ingress, T.egress, T.keyPair, T.instance]);
-// Route, RouteTableAssociation and tls keys have no tags; components are Pulumi-only.
-export const UNTAGGABLE = new Set([T.route, T.assoc, T.tlsKey]);
+export const TAGGABLE = new Set([T.vpc, T.igw, T.table, T.subnet, T.eip, T.nat, T.sg, T.ingress, T.egress, T.keyPair, T.instance, T.lb, T.targetGroup, T.listener]);
+// Route, RouteTableAssociation, EipAssociation, TargetGroupAttachment and tls keys have no tags;
+// components are Pulumi-only.
+export const UNTAGGABLE = new Set([T.route, T.assoc, T.tlsKey, T.eipAssoc, T.attachment]);
 
 export const USER_TAGS = { owner: "platform", "cost-center": "42" };
 export const tagsFor = (name: string, extra: Record<string, string> = USER_TAGS) => ({ ...extra, "webtier:stack": "test", "webtier:project": "webtier", Name: name });
@@ -150,7 +182,8 @@ export interface Captured {
   ignoreChanges?: string[];
 }
 
-export async function build(prefix: string, args: AwsTiersArgs) {
+/** Builds the scenario without waiting for anything (see build). */
+export function construct(prefix: string, args: AwsTiersArgs) {
   scenario = prefix;
   const captured: Captured[] = [];
   // Legacy transformations run client-side, so they see resource options even under mocks.
@@ -162,11 +195,64 @@ export async function build(prefix: string, args: AwsTiersArgs) {
       },
     ],
   });
-  // Every resource feeds an instance (subnets, rules, key pair, host keys), so once all hosts
-  // resolve, every registration has happened.
+  return { tiers, captured };
+}
+
+export async function build(prefix: string, args: AwsTiersArgs) {
+  const { tiers, captured } = construct(prefix, args);
   const nginxHosts = await Promise.all(tiers.nginxHosts.map(settleHost));
   const appHosts = await Promise.all(tiers.appHosts.map(settleHost));
+  await valueOf(tiers.frontDoor.dnsName);
+  // Listeners and target-group attachments feed no output: wait until registrations stop.
+  await quiet();
   return { tiers, captured, nginxHosts, appHosts };
 }
 
+/** Resolves once no resource has been registered for `ms`. */
+export async function quiet(ms = 50): Promise<void> {
+  let seen = -1;
+  while (seen !== registered.length) {
+    seen = registered.length;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
+
 export type Built = Awaited<ReturnType<typeof build>>;
+
+// Front-door scenarios (awsFrontDoor*.test.ts): plain args and exact security-group rules.
+export const FD_ADMIN = "198.51.100.7/32";
+export const FD_CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+export const fdBase = { appCount: 1, adminCidr: FD_ADMIN, sshPublicKey: DEPLOY_KEY, tags: {} } as const;
+export const untagged = (name: string) => tagsFor(name, {});
+
+export type Rule = [name: string, inputs: Record<string, any>];
+/** [name, inputs] of one scenario's resources of one type, in registration order. */
+export const inputsOf = (prefix: string, type: string): Rule[] => of(prefix).filter((r) => r.type === type).map((r) => [r.name, r.inputs]);
+export const tcpRule = (name: string, securityGroupId: string, port: number, from: object, description: string): Rule => [
+  name,
+  { securityGroupId, ipProtocol: "tcp", fromPort: port, toPort: port, ...from, description, tags: untagged(name) },
+];
+export const pmtuRule = (prefix: string): Rule => [
+  `${prefix}-sg-nlb-icmp-pmtu`,
+  { securityGroupId: `${prefix}-sg-nlb-id`, ipProtocol: "icmp", fromPort: 3, toPort: 4, cidrIpv4: "0.0.0.0/0", description: "path MTU discovery", tags: untagged(`${prefix}-sg-nlb-icmp-pmtu`) },
+];
+/** The rules every front-door scenario shares: SSH for the admin, nginx ↔ app, package mirrors through the NAT. */
+export const tierRules = (prefix: string) => {
+  const [lb, app] = [`${prefix}-sg-lb-id`, `${prefix}-sg-app-id`];
+  const anywhere = { cidrIpv4: "0.0.0.0/0" };
+  return {
+    ingress: [
+      tcpRule(`${prefix}-sg-lb-ssh-admin`, lb, 22, { cidrIpv4: FD_ADMIN }, "SSH from the admin network"),
+      tcpRule(`${prefix}-sg-app-uwsgi-from-lb`, app, 3031, { referencedSecurityGroupId: lb }, "uWSGI from nginx hosts"),
+      tcpRule(`${prefix}-sg-app-ssh-from-lb`, app, 22, { referencedSecurityGroupId: lb }, "SSH from nginx hosts (bastion)"),
+    ],
+    egress: [
+      tcpRule(`${prefix}-sg-lb-egress-uwsgi`, lb, 3031, { referencedSecurityGroupId: app }, "uWSGI on app hosts"),
+      tcpRule(`${prefix}-sg-lb-egress-ssh`, lb, 22, { referencedSecurityGroupId: app }, "SSH to app hosts (bastion)"),
+      tcpRule(`${prefix}-sg-lb-egress-http`, lb, 80, anywhere, "package mirrors over HTTP"),
+      tcpRule(`${prefix}-sg-lb-egress-https`, lb, 443, anywhere, "package mirrors over HTTPS"),
+      tcpRule(`${prefix}-sg-app-egress-http`, app, 80, anywhere, "package mirrors over HTTP"),
+      tcpRule(`${prefix}-sg-app-egress-https`, app, 443, anywhere, "package mirrors over HTTPS"),
+    ],
+  };
+};

@@ -4,6 +4,7 @@ import {
   architectureOf,
   AwsInstances,
   AwsNetwork,
+  AwsFrontDoor,
   AwsSecurityGroups,
   AwsTiers,
   renderHostKeyCloudConfig,
@@ -31,7 +32,8 @@ pulumi.runtime.setMocks(
 );
 
 const DEPLOY_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDeployKeyForTests deploy@example";
-const valid: AwsTiersArgs = { nginxCount: 1, appCount: 2, adminCidr: "198.51.100.0/24", sshPublicKey: DEPLOY_KEY };
+const valid: AwsTiersArgs = { frontDoor: "eip", nginxCount: 1, appCount: 2, adminCidr: "198.51.100.0/24", sshPublicKey: DEPLOY_KEY };
+const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
 
 function errorOf(build: () => unknown): string {
   try {
@@ -129,6 +131,14 @@ describe("AwsTiers validation", () => {
     expect(errorOf(() => new AwsInstances("v11", { role: "app", count: 2, subnetIds: [], securityGroupId: "sg-1", keyName: "k" }))).toBe(
       "aws.privateSubnetIds ([]) must list at least one subnet",
     );
+    expect(errorOf(() => new AwsSecurityGroups("v12", { vpcId: "vpc-1", adminCidr: "198.51.100.0/24", tlsOffload: { certificateArn: CERT, targetPort: 8443 } }))).toBe(
+      `aws.tlsOffload ({"certificateArn":"${CERT}","targetPort":8443}) needs aws.frontDoor nlb (only a load balancer terminates TLS for nginx)`,
+    );
+    expect(errorOf(() => new AwsFrontDoor("v13", { mode: "nlb", vpcId: "vpc-1", publicSubnetIds: ["subnet-a"], nginxHosts: [] })).split("\n")).toEqual([
+      'aws.publicSubnetIds (["subnet-a"]) must list at least 2 subnets in distinct availability zones when aws.frontDoor is nlb',
+      "aws.nginxCount (0) must be a positive integer",
+      "aws.frontDoor (nlb) needs the load balancer's security group (securityGroupId)",
+    ]);
     expect(registered).toEqual([]);
   });
 });
