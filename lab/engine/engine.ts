@@ -3,7 +3,8 @@
 // (plans, checks, dials nothing, answers changing outputs as unknown) or an apply run (pending
 // deletes first, then each resource as it registers — the SDK registers a resource only after its
 // dependencies, so the program's dependency order is the execution order — then the deletes).
-// Decisions live in plan.ts and dial.ts; this file sequences them and records the state.
+// Decisions live in plan.ts and dial.ts; this file sequences them and records the state. The
+// @pulumi/tls resources are local (tlsResources.ts): generated here, kept only in the state.
 import { checkRemoteResource, describeCheckFailure } from "./check";
 import { connect, realSleep, type Sleep } from "./dial";
 import { commandFailure, progressLine, seconds, stepName, type PlannedStep } from "./format";
@@ -12,6 +13,8 @@ import { actionFor, deleteAction, deleteOrder, deleteSkipped, diffResource, type
 import { resolveSource, sourceRecord, type CopySource } from "./source";
 import { emptyState, readDeployState, writeDeployState, DEPLOY_STATE_FILE, type DeployState, type ResourceRecord } from "./state";
 import { RunTracker } from "./runTracker";
+import { registerTls } from "./tlsRegistration";
+import { checkTlsResource, isTlsResource } from "./tlsResources";
 import type { Session, Transport } from "./transport";
 
 /** A resource registration with the options the engine needs (read from the monitor's request). */
@@ -43,6 +46,8 @@ export interface EngineOptions {
   owner: string;
   stateFile?: string;
   sleep?: Sleep;
+  /** The clock certificates are issued and checked for renewal by. */
+  now?: () => Date;
 }
 
 export interface EngineStats {
@@ -127,18 +132,25 @@ export class DeployEngine {
 
   private async registerResource(r: Registration): Promise<Record<string, unknown>> {
     if (isComponent(r)) return {};
-    if (r.type !== COMMAND && r.type !== COPY) throw new Error(`lab engine does not execute ${r.type} (${r.name})`);
+    const local = isTlsResource(r.type);
+    if (!local && r.type !== COMMAND && r.type !== COPY) throw new Error(`lab engine does not execute ${r.type} (${r.name})`);
     if (this.run.error) throw new Error(`${r.name}: not run: the deployment already failed`);
     if (this.seen.has(r.urn)) throw new Error(`lab engine: duplicate resource ${r.urn}`);
     if (r.unsupportedOptions?.length) throw new Error(`lab engine does not implement the option ${r.unsupportedOptions.join(", ")} (${r.name})`);
     this.seen.add(r.urn);
-    const failures = await checkRemoteResource(r.type, r.inputs);
+    const failures = local ? checkTlsResource(r.type, r.inputs) : await checkRemoteResource(r.type, r.inputs);
     if (failures.length > 0) {
       const message = failures.map((f) => describeCheckFailure(r.type, r.name, f)).join("\n");
       if (!this.opts.preview) throw new Error(message);
       // A preview reports every resource that fails its Check, not only the first.
       this.checkFailures.push(message);
       return { ...r.inputs };
+    }
+    if (local) {
+      return registerTls(r, {
+        preview: this.opts.preview, now: (this.opts.now ?? (() => new Date()))(), state: this.state, plan: this.plan,
+        stats: this.stats, replaced: this.replacedThisRun, nextSeq: () => ++this.seq, save: () => this.save(), log: this.opts.log,
+      });
     }
 
     const raw = unwrapSecrets(r.inputs) as Record<string, any>;
@@ -247,7 +259,9 @@ export class DeployEngine {
 
   /** The provider's Delete: the recorded `delete` with the recorded inputs (old connection, old stdin). */
   private async deleteResource(record: ResourceRecord, deleting: ReadonlySet<string>): Promise<void> {
-    if (deleteSkipped(record, deleting)) {
+    if (isTlsResource(record.type)) {
+      // The provider's Delete is a no-op: the state forgets the resource.
+    } else if (deleteSkipped(record, deleting)) {
       this.opts.log(progressLine(record.host, `${stepName(record.name, record.host)} (delete)`, `skipped: deleted with ${record.deletedWith!.split("::").pop()}`));
     } else {
       const inputs = record.inputs as Record<string, any>;

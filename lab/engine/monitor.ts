@@ -2,7 +2,8 @@
 // only type, name and inputs; the options Pulumi's engine acts on (dependencies, deletedWith,
 // deleteBeforeReplace, replaceOnChanges, parent) are only in the RegisterResourceRequest, so this
 // monitor extends the SDK's MockMonitor and answers registerResource itself. Installed like
-// `setMocks` does (runtime/mocks.js): setMockOptions + the same store flags.
+// `setMocks` does (runtime/mocks.js): setMockOptions + the same store flags. It also applies
+// `additionalSecretOutputs`, as Pulumi's engine does.
 import type { DeployEngine } from "./engine";
 
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: unknown) => any };
@@ -18,6 +19,19 @@ const rpc = require("@pulumi/pulumi/runtime/rpc") as {
 const fromSdk = (id: string) => require(require.resolve(id, { paths: [require.resolve("@pulumi/pulumi")] }));
 const structproto = fromSdk("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript: (v: unknown) => unknown } };
 const resproto = require("@pulumi/pulumi/proto/resource_pb") as { RegisterResourceResponse: new () => any };
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET = "1b47061264138c4ac30d75fd1eb44270";
+
+/**
+ * The engine marks the outputs named in `additionalSecretOutputs` secret (the SDK only forwards the
+ * option: @pulumi/tls asks for its private keys this way, @pulumi/command for `connection`).
+ */
+export function markSecretOutputs(state: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  const isSecret = (v: unknown) => typeof v === "object" && v !== null && SECRET_SIG in v;
+  return Object.fromEntries(Object.entries(state).map(([k, v]) =>
+    [k, names.includes(k) && v !== undefined && !isSecret(v) ? { [SECRET_SIG]: SECRET, value: v } : v]));
+}
 
 /** Options the engine does not act on: a program that sets one is refused, not half-applied. */
 export function unsupportedOptions(req: any): string[] {
@@ -58,7 +72,7 @@ class EngineMonitor extends MockMonitor {
         unsupportedOptions: unsupportedOptions(req),
       });
       const id = req.getCustom() ? urn : "";
-      const serialized = await rpc.serializeProperties("", state);
+      const serialized = await rpc.serializeProperties("", markSecretOutputs(state, req.getAdditionalsecretoutputsList()));
       this.resources.set(urn, { urn, id: id || null, state: serialized });
       const response = new resproto.RegisterResourceResponse();
       response.setUrn(urn);

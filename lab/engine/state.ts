@@ -2,7 +2,8 @@
 // URN) its inputs as the provider last received them (a copy's source as kind + hash), its outputs,
 // the options the delete needs (dependencies, deletedWith), and the old copies of replaced
 // resources whose delete failed (pending deletes, retried first on the next run). Written after
-// every change, so a failed run keeps what succeeded. Holds deploy keys inside connections: 0600.
+// every change, so a failed run keeps what succeeded. Holds deploy keys inside connections and the
+// private keys of tls resources (which live only here, as in a Pulumi state): 0600.
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -19,7 +20,7 @@ export interface ResourceRecord {
   host: string;
   /** Inputs with secrets unwrapped; a CopyToRemote `source` as a SourceRecord. */
   inputs: Record<string, unknown>;
-  outputs: Record<string, string>;
+  outputs: Record<string, unknown>;
   /** URNs this resource depends on: it is deleted before them. */
   dependencies: string[];
   deletedWith?: string;

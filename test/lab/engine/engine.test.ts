@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { readDeployState, writeDeployState } from "../../../lab/engine/state";
-import { apply, command, copy, COMMAND, engineRun, newStateFile, secret, urnOf, viaBastion } from "./engineSupport";
+import { apply, command, copy, COMMAND, engineRun, newStateFile, privateKey, secret, urnOf, viaBastion } from "./engineSupport";
 
 
 const prepare = (inputs: Record<string, unknown> = {}) =>
@@ -147,6 +147,26 @@ describe("lab engine: create, update, replace", () => {
     const { transport } = await apply(stateFile, [prepare({ triggers: ["t2"] }), command("later", { create: "later" })].map((r, i) => (i === 0 ? { ...r, deleteBeforeReplace: true } : r)));
     expect(transport.calls.filter((c) => c.startsWith("exec"))).toEqual(["exec #2 unprepare <<conf", "exec #4 prepare <<conf", "exec #5 later"]);
     expect(readDeployState(stateFile).pendingDeletes).toEqual([]);
+  });
+});
+
+describe("lab engine: tls resources (local)", () => {
+  it("executes them without dialing: deleteBeforeReplace forgets the old copy first, so nothing stays pending", async () => {
+    const stateFile = newStateFile();
+    const first = await apply(stateFile, [privateKey("key", { algorithm: "ED25519" }), command("uses-key", { create: "c" })]);
+    const old = readDeployState(stateFile).resources[urnOf("tls:index/privateKey:PrivateKey", "key")]!;
+    const run = engineRun(stateFile);
+    await run.engine.begin();
+    await run.engine.register(privateKey("key", { algorithm: "ECDSA", ecdsaCurve: "P256" }, { deleteBeforeReplace: true }));
+    expect(readDeployState(stateFile).pendingDeletes).toEqual([]);
+    await run.engine.register(command("uses-key", { create: "c" }));
+    await run.engine.finish();
+    const now = readDeployState(stateFile).resources[urnOf("tls:index/privateKey:PrivateKey", "key")]!;
+    expect(now.outputs.privateKeyPem).not.toBe(old.outputs.privateKeyPem);
+    expect(now.host).toBe("local");
+    expect(run.engine.stats).toEqual({ executed: 1, unchanged: 1, deleted: 1, remoteCommands: 0, dialAttempts: 0 });
+    expect([...first.transport.calls, ...run.transport.calls]).toEqual(["dial admin@10.0.0.11", "exec #1 c"]);
+    expect(fs.statSync(stateFile).mode & 0o777).toBe(0o600);
   });
 });
 

@@ -9,6 +9,8 @@ import { FakeTransport } from "./fakeTransport";
 
 export const COMMAND = "command:remote:Command";
 export const COPY = "command:remote:CopyToRemote";
+export const PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
+export const SELF_SIGNED_CERT = "tls:index/selfSignedCert:SelfSignedCert";
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
 
@@ -36,15 +38,29 @@ export function copy(name: string, text: string, remotePath: string, options: Pa
   };
 }
 
+/** A tls.PrivateKey registration (inputs as the SDK sends them). */
+export function privateKey(name: string, inputs: Record<string, unknown>, options: Partial<Registration> = {}): Registration {
+  return { type: PRIVATE_KEY, name, urn: urnOf(PRIVATE_KEY, name), custom: true, dependencies: [], inputs, ...options };
+}
+
+/** A tls.SelfSignedCert registration; the SDK sends privateKeyPem as a secret. */
+export function selfSignedCert(name: string, keyPem: string, inputs: Record<string, unknown>, options: Partial<Registration> = {}): Registration {
+  return {
+    type: SELF_SIGNED_CERT, name, urn: urnOf(SELF_SIGNED_CERT, name), custom: true,
+    dependencies: [urnOf(PRIVATE_KEY, "key")], inputs: { privateKeyPem: secret(keyPem), ...inputs }, ...options,
+  };
+}
+
 let files = 0;
 
 /** One run: an engine (apply unless preview) over a fresh FakeTransport and the given state file. */
-export function engineRun(stateFile: string, preview = false) {
+export function engineRun(stateFile: string, preview = false, now?: Date) {
   const transport = new FakeTransport();
   const lines: string[] = [];
   const engine = new DeployEngine({
     preview, ...(preview ? {} : { transport }), owner: "lab-a", stateFile, log: (l) => lines.push(l),
     hostNames: { "10.0.0.11": "lb-1", "10.0.1.101": "app-1" }, sleep: async () => undefined,
+    ...(now ? { now: () => now } : {}),
   });
   return { engine, transport, lines };
 }
@@ -52,8 +68,8 @@ export function engineRun(stateFile: string, preview = false) {
 export const newStateFile = () => path.join(tmp, `state-${++files}.json`);
 
 /** Applies the registrations in order (one apply run), then the deletes; closes held connections. */
-export async function apply(stateFile: string, registrations: Registration[]) {
-  const run = engineRun(stateFile);
+export async function apply(stateFile: string, registrations: Registration[], now?: Date) {
+  const run = engineRun(stateFile, false, now);
   await run.engine.begin();
   for (const r of registrations) await run.engine.register(r);
   await run.engine.finish("http://10.0.0.11/");
