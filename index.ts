@@ -39,6 +39,7 @@ if (!parsed.config) throw new ConfigError(parsed.errors);
 
 const sshPrivateKey = config.getSecret("sshPrivateKey");
 const appEnvironment = config.getSecretObject<Record<string, string>>("appEnvironment");
+const tlsKey = config.getSecret("tlsKey");
 
 const stack = new WebtierStack("webtier", {
   config: toStackConfig(parsed.config),
@@ -46,6 +47,7 @@ const stack = new WebtierStack("webtier", {
   baseDir: process.cwd(),
   ...(sshPrivateKey === undefined ? {} : { sshPrivateKey }),
   ...(appEnvironment === undefined ? {} : { appEnvironment }),
+  ...(tlsKey === undefined ? {} : { tlsKey }),
   // A proxy URL set with `pulumi config set --secret` stays secret in every payload and output.
   ...(isConfigSecret(`${NAMESPACE}:aptProxy`) ? { aptProxySecret: true } : {}),
 });
@@ -56,3 +58,5 @@ export const appAddresses = stack.appAddresses;
 export const renderedFiles = stack.renderedFiles;
 export const stepOutputs = stack.stepOutputs;
 export const deployKey = stack.deployKey;
+export const dnsName = stack.dnsName;
+export const tlsCertificate = stack.tlsCertificate;

@@ -1,4 +1,5 @@
 // `webtier lab …`: real Debian hosts on this machine, deployed by webtier's own program.
+import * as fs from "node:fs";
 import type { Command } from "commander";
 import { readStackFile } from "../components";
 import { bootLab, labDown, labExec, labStatus, sshRun, type LabHost, type LabState } from "../lab";
@@ -6,6 +7,7 @@ import { deployLab } from "../lab/deploy";
 import { assertLabSettings } from "../lab/deployConfig";
 import { verifyServing } from "../lab/deployVerify";
 import { readDeployState, removeDeployState } from "../lab/engine/state";
+import { TLS_CERTIFICATE_FILE } from "../lab/hosts/paths";
 
 const say = (line: string) => console.log(line);
 
@@ -72,10 +74,32 @@ export async function labUp(opts: UpOptions): Promise<void> {
   if (nginx > opts.nginxHosts || app > opts.appHosts) {
     state = await bootLab({ nginxHosts: opts.nginxHosts, appHosts: opts.appHosts, log: (m) => say(`lab: ${m}`) });
   }
+  const caFile = keepCertificate(result.tlsCertificate);
   const appNames = state.hosts.filter((h) => h.role === "app").map((h) => h.name);
-  const hits = await verifyServing(state, result.url, appNames);
-  say(`verified from ${state.clients[0]!.namespace}: ${Object.entries(hits).map(([h, n]) => `${h} ×${n}`).join(", ")}`);
+  // Every nginx host serves the whole app tier: each one is checked, the URL's host first.
+  for (const nginx of state.hosts.filter((h) => h.role === "nginx")) {
+    const hits = await verifyServing(state, siteUrlOn(result.url, nginx.address), appNames, caFile);
+    say(`verified ${nginx.name} from ${state.clients[0]!.namespace}: ${Object.entries(hits).map(([h, n]) => `${h} ×${n}`).join(", ")}`);
+  }
+  if (caFile) say(`tls: nginx serves the certificate in ${caFile} (curl --cacert ${caFile})`);
   say(`url: ${result.url}`);
+}
+
+/** The site's URL with its host replaced by one nginx host's address. */
+function siteUrlOn(url: string, address: string): string {
+  const on = new URL(url);
+  on.hostname = address;
+  return on.toString();
+}
+
+/** Keeps the certificate nginx serves where `curl --cacert` can use it; none when TLS is off. */
+function keepCertificate(certificate: string | undefined): string | undefined {
+  if (certificate === undefined) {
+    fs.rmSync(TLS_CERTIFICATE_FILE, { force: true });
+    return undefined;
+  }
+  fs.writeFileSync(TLS_CERTIFICATE_FILE, certificate.endsWith("\n") ? certificate : `${certificate}\n`, { mode: 0o644 });
+  return TLS_CERTIFICATE_FILE;
 }
 
 async function status(opts: { json?: boolean }): Promise<void> {
@@ -94,7 +118,11 @@ async function status(opts: { json?: boolean }): Promise<void> {
   say(`url:     ${url}`);
   say(`clients: ${state.clients.map((c) => `${c.namespace} (${c.address})`).join(", ")}   e.g. ip netns exec ${state.clients[0]!.namespace} curl ${url}`);
   say(`bastion: ${state.bastion}   apt proxy: ${state.proxy}`);
-  for (const h of state.hosts) say(`${h.name.padEnd(8)} ${h.role.padEnd(6)} ${h.address.padEnd(13)} ${h.privateAddress}`);
+  if (fs.existsSync(TLS_CERTIFICATE_FILE)) say(`tls:     curl --cacert ${TLS_CERTIFICATE_FILE} ${url}`);
+  for (const h of state.hosts) {
+    const site = h.role === "nginx" ? `   ${siteUrlOn(url, h.address)}` : "";
+    say(`${h.name.padEnd(8)} ${h.role.padEnd(6)} ${h.address.padEnd(13)} ${h.privateAddress}${site}`);
+  }
 }
 
 export function registerLabCommands(program: Command): void {
@@ -125,6 +153,7 @@ export function registerLabCommands(program: Command): void {
     .action(async () => {
       await labDown({ log: (m) => say(`lab: ${m}`) });
       removeDeployState();
+      fs.rmSync(TLS_CERTIFICATE_FILE, { force: true });
       say("lab: down");
     });
 }

@@ -13,7 +13,7 @@ export class ConfigError extends Error {
 }
 
 /** Config keys that hold secrets: set with `pulumi config set --secret`, never rendered. */
-export const SECRET_KEYS = ["sshPrivateKey", "appEnvironment"] as const;
+export const SECRET_KEYS = ["sshPrivateKey", "appEnvironment", "tlsKey"] as const;
 
 export interface StackFile {
   /** `webtier:*` values with the namespace stripped; secrets left out. */

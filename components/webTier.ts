@@ -7,11 +7,13 @@ import { NginxTier } from "./nginxTier";
 import { rotateHostKey } from "./hostKeyRotation";
 import { releaseBundle } from "./releaseBundle";
 import { retireHost } from "./retire";
+import { tlsMaterial } from "./tlsMaterial";
 import {
   checkConfig,
   encodeBundle,
   NGINX_DEFAULTS,
   REMOTE,
+  TLS_DEFAULTS,
   renderEnvironmentFile,
   renderHostBundle,
   planDeployment,
@@ -45,6 +47,10 @@ export interface WebTierArgs {
   rolloutBatchSize?: number;
   /** Keep `settings.aptProxy` secret even without credentials in it (it was set as a secret). */
   aptProxySecret?: boolean;
+  /** PEM private key of `settings.tls.certificate`; kept secret, 0600 on the nginx hosts. */
+  tlsKey?: pulumi.Input<string>;
+  /** DNS names clients reach the tier by (a load balancer's): a self-signed certificate covers them too. */
+  publicNames?: pulumi.Input<string>[];
 }
 
 // Stand-in addresses (198.18.0.0/15, the benchmarking range) for hosts whose address is not
@@ -80,15 +86,22 @@ function entriesFor(hosts: RemoteHost[], address: (string | undefined)[], privat
   }));
 }
 
+/** The settings with nginx's certificate filled in (a self-signed one exists only once generated). */
+function withCertificate(settings: WebTierSettings, certificate: string | undefined): WebTierSettings {
+  if (certificate === undefined || settings.tls === undefined) return settings;
+  const { selfSigned: _generated, ...tls } = settings.tls;
+  return { ...settings, tls: { ...tls, certificate } };
+}
+
 /** Validates and renders with the addresses given; stand-ins for the rest. */
-function plan(args: WebTierArgs, releaseId: string, addresses: Addresses = { nginx: [[], []], app: [[], []] }): DeploymentPlan {
+function plan(args: WebTierArgs, releaseId: string, addresses: Addresses = { nginx: [[], []], app: [[], []] }, certificate?: string): DeploymentPlan {
   const known = [...addresses.nginx.flat(), ...addresses.app.flat()].filter((a): a is string => a !== undefined);
   const standIn = standIns(new Set(known));
   const hosts = {
     nginx: entriesFor(args.nginxHosts, addresses.nginx[0]!, addresses.nginx[1]!, standIn),
     app: entriesFor(args.appHosts, addresses.app[0]!, addresses.app[1]!, standIn),
   };
-  const result = checkConfig({ ...args.settings, hosts });
+  const result = checkConfig({ ...withCertificate(args.settings, certificate), hosts });
   if (!result.ok) throw new ConfigError(result.errors);
   if (known.length === 0) for (const warning of result.warnings) pulumi.log.warn(`webtier: ${warning}`);
   return planDeployment(result.tuning, releaseId);
@@ -103,6 +116,14 @@ function only(role: "nginx" | "app", i: number, nginx: string[][], address: stri
   return addresses;
 }
 
+/** `scheme://address[:port]`: where clients reach the site on one nginx host. */
+export function siteOrigin(settings: WebTierSettings, tlsOnNginx: boolean, address: string): string {
+  const [scheme, port, standard] = tlsOnNginx
+    ? ["https", settings.tls?.port ?? TLS_DEFAULTS.port, 443]
+    : ["http", settings.nginx?.port ?? NGINX_DEFAULTS.port, 80];
+  return `${scheme}://${address}${port === standard ? "" : `:${port}`}`;
+}
+
 const addressesOf = (hosts: RemoteHost[]) =>
   pulumi.all([pulumi.all(hosts.map((h) => h.address)), pulumi.all(hosts.map((h) => h.privateAddress ?? h.address))]);
 
@@ -111,7 +132,7 @@ const addressesOf = (hosts: RemoteHost[]) =>
  * nginx on every nginx host with its upstream rendered from the app hosts' private addresses.
  */
 export class WebTier extends pulumi.ComponentResource {
-  /** The tier's URL: the first nginx host's address and nginx port. */
+  /** The tier's URL: the first nginx host's address and port (HTTPS when nginx terminates TLS). */
   readonly url: pulumi.Output<string>;
   /** Addresses of the nginx hosts, in host order. */
   readonly nginxAddresses: pulumi.Output<string[]>;
@@ -121,6 +142,8 @@ export class WebTier extends pulumi.ComponentResource {
   readonly renderedFiles: pulumi.Output<Record<string, Record<string, string>>>;
   /** Output of each remote command, per host. */
   readonly stepOutputs: pulumi.Output<Record<string, Record<string, string>>>;
+  /** The certificate chain nginx serves (PEM); a self-signed one is what clients must trust. */
+  readonly tlsCertificate?: pulumi.Output<string>;
 
   constructor(name: string, args: WebTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webtier:index:WebTier", name, {}, opts);
@@ -130,9 +153,17 @@ export class WebTier extends pulumi.ComponentResource {
     // Validate now (stand-in addresses); render for real once every address is known.
     plan(args, app.releaseId);
     const nginxAddresses = addressesOf(args.nginxHosts);
+    const tls = tlsMaterial(name, {
+      settings: args.settings.tls,
+      key: args.tlsKey,
+      dnsNames: args.publicNames ?? [],
+      ipAddresses: nginxAddresses.apply(([addresses]) => addresses),
+    }, this);
+    // Nothing is pushed to any host before the key is known to match the certificate.
+    const tlsChecked = tls ? pulumi.unsecret(tls.checked) : pulumi.output(true);
     const rendered = pulumi
-      .all([nginxAddresses, addressesOf(args.appHosts)])
-      .apply(([nginx, apps]) => plan(args, app.releaseId, { nginx, app: apps }));
+      .all([nginxAddresses, addressesOf(args.appHosts), tls?.certificate])
+      .apply(([nginx, apps, certificate]) => plan(args, app.releaseId, { nginx, app: apps }, certificate));
     // Each payload waits only for the addresses it contains, so a preview shows as unknown exactly
     // the payloads a new or replaced machine changes: an app host's own address and the nginx
     // tier's (its firewall); an nginx host's provisioning its own; nginx's activation all of them.
@@ -150,7 +181,7 @@ export class WebTier extends pulumi.ComponentResource {
     const proxySecret = aptProxyIsSecret(args.settings.aptProxy, args.aptProxySecret);
     const ownBundles = (role: "nginx" | "app", phase: "provision" | "activate", secretFiles: pulumi.Input<BundleFile[]> = []) =>
       (role === "app" ? args.appHosts : args.nginxHosts).map((_, i) =>
-        pulumi.all([ownPlan(role, i), secretFiles]).apply(([p, files]) => encodeBundle(renderHostBundle(p, phase, files))));
+        pulumi.all([ownPlan(role, i), secretFiles, tlsChecked]).apply(([p, files]) => encodeBundle(renderHostBundle(p, phase, files))));
 
     const access = { privateKey: pulumi.secret(args.privateKey) };
     const appAccess = args.bastion ? { ...access, bastion: args.bastion } : access;
@@ -189,7 +220,10 @@ export class WebTier extends pulumi.ComponentResource {
       hosts: args.nginxHosts,
       access,
       provision: secretWhen(ownBundles("nginx", "provision"), proxySecret),
-      activate: args.nginxHosts.map((_, i) => rendered.apply((p) => encodeBundle(renderHostBundle(p.nginx[i]!, "activate")))),
+      // The TLS key rides only in nginx's activation, which is secret with it.
+      activate: args.nginxHosts.map((_, i) =>
+        pulumi.all([rendered, tls?.key, tlsChecked]).apply(([p, key]) =>
+          encodeBundle(renderHostBundle(p.nginx[i]!, "activate", key === undefined ? [] : [{ path: REMOTE.tlsKey, content: key }])))),
       after: appTier.done,
       ready,
     }, { parent: this });
@@ -199,8 +233,8 @@ export class WebTier extends pulumi.ComponentResource {
 
     this.nginxAddresses = pulumi.all(args.nginxHosts.map((h) => h.address));
     this.appAddresses = pulumi.all(args.appHosts.map((h) => h.privateAddress ?? h.address));
-    const nginxPort = args.settings.nginx?.port ?? NGINX_DEFAULTS.port;
-    this.url = pulumi.interpolate`http://${args.nginxHosts[0]!.address}${nginxPort === 80 ? "" : `:${nginxPort}`}/`;
+    this.url = pulumi.output(args.nginxHosts[0]!.address).apply((address) => `${siteOrigin(args.settings, tls !== undefined, address)}/`);
+    if (tls) this.tlsCertificate = tls.certificate;
     this.renderedFiles = rendered.apply((p) =>
       Object.fromEntries(
         [...p.nginx, ...p.app].map((h) => {
@@ -218,6 +252,7 @@ export class WebTier extends pulumi.ComponentResource {
       appAddresses: this.appAddresses,
       renderedFiles: this.renderedFiles,
       stepOutputs: this.stepOutputs,
+      tlsCertificate: this.tlsCertificate,
     });
   }
 }

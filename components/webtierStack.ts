@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { appDirOf } from "./appSource";
-import { AwsTiers } from "./aws";
+import { AwsTiers, drainSecondsFor, NLB_HEALTH_CHECK } from "./aws";
 import type { RemoteHost } from "./host";
 import type { WebtierStackConfig } from "./configTypes";
-import { NGINX_DEFAULTS, UWSGI_DEFAULTS, validateModes } from "./render";
+import { frontDoorOf, NGINX_DEFAULTS, TLS_DEFAULTS, UWSGI_DEFAULTS, validateModes } from "./render";
 import { ConfigError } from "./stackConfig";
-import { WebTier } from "./webTier";
+import { siteOrigin, WebTier } from "./webTier";
 
 export interface WebtierStackArgs {
   /** The `webtier:*` configuration (namespace stripped, secrets separate). */
@@ -19,6 +19,8 @@ export interface WebtierStackArgs {
   appEnvironment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** `config.aptProxy` was set as a secret: keep it out of plaintext state and outputs. */
   aptProxySecret?: boolean;
+  /** PEM private key of `config.tls.certificate` (the secret `webtier:tlsKey`). */
+  tlsKey?: pulumi.Input<string>;
 }
 
 /** The TCP port of an http(s) proxy URL (the scheme's default when it names none). */
@@ -32,8 +34,12 @@ function proxyPortOf(url: string): number {
  * configured by one WebTier.
  */
 export class WebtierStack extends pulumi.ComponentResource {
-  /** The site's URL: the first nginx host's address and nginx port. */
+  /** The site's URL: the front door on AWS, else the first nginx host (https when TLS is on). */
   readonly url: pulumi.Output<string>;
+  /** AWS: the front door's DNS name (the load balancer's, or the first nginx host's Elastic IP's). */
+  readonly dnsName?: pulumi.Output<string>;
+  /** The certificate chain nginx serves (PEM), when nginx terminates TLS: trust it for a self-signed one. */
+  readonly tlsCertificate?: pulumi.Output<string>;
   /** Addresses of the nginx hosts, in host order. */
   readonly nginxAddresses: pulumi.Output<string[]>;
   /** Private addresses of the app hosts: the upstream's servers, in host order. */
@@ -49,7 +55,8 @@ export class WebtierStack extends pulumi.ComponentResource {
     super("webtier:index:WebtierStack", name, {}, opts);
     const modeErrors = validateModes(args.config);
     if (modeErrors.length > 0) throw new ConfigError(modeErrors);
-    const { hosts, bastion, aws, rollout, ...settings } = args.config;
+    const { hosts, bastion, aws, rollout, ...stackSettings } = args.config;
+    let settings = stackSettings;
     const appDir = appDirOf(settings.app?.source, args.baseDir);
 
     let nginxHosts: RemoteHost[];
@@ -57,6 +64,7 @@ export class WebtierStack extends pulumi.ComponentResource {
     let jumpHost: RemoteHost | undefined;
     let retireHosts: RemoteHost[] = [];
     let privateKey: pulumi.Input<string>;
+    let frontDoor: { dnsName: pulumi.Output<string>; loadBalanced: boolean } | undefined;
     if (aws) {
       if (args.sshPrivateKey !== undefined) {
         throw new ConfigError(["sshPrivateKey is only for existing hosts: on AWS webtier generates the deploy key"]);
@@ -65,19 +73,36 @@ export class WebtierStack extends pulumi.ComponentResource {
       const key = new tls.PrivateKey(`${name}-deploy-key`, { algorithm: "ED25519" }, { parent: this });
       privateKey = key.privateKeyOpenssh;
       this.deployKey = pulumi.secret(key.privateKeyOpenssh);
+      const mode = frontDoorOf(args.config)!;
+      const tlsSettings = settings.tls;
+      const nginxPort = settings.nginx?.port ?? NGINX_DEFAULTS.port;
       const tiers = new AwsTiers(`${name}-aws`, {
         ...aws,
+        frontDoor: mode,
+        healthPath: settings.nginx?.healthPath ?? NGINX_DEFAULTS.healthPath,
+        ...(tlsSettings === undefined ? {} : tlsSettings.certificateArn === undefined
+          ? { tlsPort: tlsSettings.port ?? TLS_DEFAULTS.port }
+          : {
+              tlsPort: tlsSettings.port ?? TLS_DEFAULTS.port,
+              tlsOffload: { certificateArn: tlsSettings.certificateArn, targetPort: tlsSettings.offloadPort ?? TLS_DEFAULTS.offloadPort },
+            }),
         nginxCount: aws.nginxCount ?? 1,
         appCount: aws.appCount ?? 2,
         adminCidr: aws.adminCidr!,
         httpCidrs: settings.clientCidrs,
-        nginxPort: settings.nginx?.port ?? NGINX_DEFAULTS.port,
+        nginxPort,
         uwsgiPort: settings.uwsgi?.socketPort ?? UWSGI_DEFAULTS.socketPort,
         ...(aws.egress === "proxy" && settings.aptProxy !== undefined ? { aptProxyPort: proxyPortOf(settings.aptProxy) } : {}),
         sshPublicKey: key.publicKeyOpenssh,
       }, { parent: this });
       nginxHosts = tiers.nginxHosts;
       appHosts = tiers.appHosts;
+      frontDoor = { dnsName: tiers.frontDoor.dnsName, loadBalanced: mode === "nlb" };
+      // Behind the load balancer an nginx host answers 503 on its health path until the NLB has
+      // taken it out, before it changes, and waits as long after, until it is back in.
+      if (mode === "nlb" && settings.nginx?.drainSeconds === undefined) {
+        settings = { ...settings, nginx: { ...settings.nginx, drainSeconds: drainSecondsFor(NLB_HEALTH_CHECK) } };
+      }
       // App hosts live in private subnets: SSH reaches them through the first nginx host.
       jumpHost = nginxHosts[0];
     } else {
@@ -101,13 +126,27 @@ export class WebtierStack extends pulumi.ComponentResource {
       ...(args.appEnvironment === undefined ? {} : { appEnvironment: args.appEnvironment }),
       ...(rollout?.batchSize === undefined ? {} : { rolloutBatchSize: rollout.batchSize }),
       ...(args.aptProxySecret ? { aptProxySecret: true } : {}),
+      ...(args.tlsKey === undefined ? {} : { tlsKey: args.tlsKey }),
+      ...(frontDoor ? { publicNames: [frontDoor.dnsName] } : {}),
     }, { parent: this });
 
-    this.url = tier.url;
+    // Behind a load balancer clients use its name (HTTPS also when TLS ends there).
+    const https = settings.tls !== undefined;
+    this.url = frontDoor?.loadBalanced
+      ? frontDoor.dnsName.apply((dnsName) => `${siteOrigin(settings, https, dnsName)}/`)
+      : tier.url;
+    if (frontDoor) this.dnsName = frontDoor.dnsName;
+    if (tier.tlsCertificate) this.tlsCertificate = tier.tlsCertificate;
     this.nginxAddresses = tier.nginxAddresses;
     this.appAddresses = tier.appAddresses;
     this.renderedFiles = tier.renderedFiles;
     this.stepOutputs = tier.stepOutputs;
-    this.registerOutputs({ url: this.url, nginxAddresses: this.nginxAddresses, appAddresses: this.appAddresses });
+    this.registerOutputs({
+      url: this.url,
+      nginxAddresses: this.nginxAddresses,
+      appAddresses: this.appAddresses,
+      dnsName: this.dnsName,
+      tlsCertificate: this.tlsCertificate,
+    });
   }
 }

@@ -69,7 +69,8 @@ function programRun(opts: DeployOptions, log: (line: string) => void): ProgramRu
   config["webtier:sshPrivateKey"] = fs.readFileSync(opts.state.privateKeyPath, "utf8");
   const secretKeys = ["webtier:sshPrivateKey"];
   for (const [key, value] of Object.entries(opts.secrets ?? {})) {
-    config[`webtier:${key}`] = JSON.stringify(value);
+    // As `pulumi config set --secret`: a string as it is (a PEM key), anything else as JSON.
+    config[`webtier:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     secretKeys.push(`webtier:${key}`);
   }
   return {

@@ -10,9 +10,10 @@ export interface HttpAnswer {
 }
 
 /** One GET from the lab's first client namespace; throws when curl cannot connect at all. */
-export async function requestFromClient(state: LabState, url: string, timeoutSec = 10): Promise<HttpAnswer> {
+export async function requestFromClient(state: LabState, url: string, timeoutSec = 10, caFile?: string): Promise<HttpAnswer> {
   const ns = state.clients[0]!.namespace;
-  const r = await run("ip", ["netns", "exec", ns, "curl", "-sS", "-i", "-m", String(timeoutSec), "-H", "Connection: close", url], {
+  const trust = caFile === undefined ? [] : ["--cacert", caFile];
+  const r = await run("ip", ["netns", "exec", ns, "curl", "-sS", "-i", ...trust, "-m", String(timeoutSec), "-H", "Connection: close", url], {
     timeoutMs: (timeoutSec + 5) * 1000,
   });
   if (r.code !== 0) throw new Error(`GET ${url} from ${ns}: curl exited ${r.code}: ${r.stderr.trim()}`);
@@ -32,11 +33,11 @@ export async function requestFromClient(state: LabState, url: string, timeoutSec
  * `X-Served-By`). An app that does not name its host only has to answer below 500. Any 5xx, or a
  * host that never answers, fails. Returns the answers per host.
  */
-export async function verifyServing(state: LabState, url: string, appHosts: string[]): Promise<Record<string, number>> {
+export async function verifyServing(state: LabState, url: string, appHosts: string[], caFile?: string): Promise<Record<string, number>> {
   const hits: Record<string, number> = {};
   const budget = Math.max(12, appHosts.length * 6);
   for (let i = 0; i < budget && !appHosts.every((h) => hits[h]); i++) {
-    const answer = await requestFromClient(state, url);
+    const answer = await requestFromClient(state, url, 10, caFile);
     const host = answer.headers["x-served-by"];
     const ok = host === undefined ? answer.status < 500 : answer.status === 200;
     if (!ok) throw new Error(`GET ${url} answered ${answer.status}: ${answer.body.trim().slice(0, 300)}`);

@@ -10,6 +10,7 @@ const resources = recordResources(
       nextHost++;
       return { privateIp: `10.0.${name.includes("-lb-") ? 0 : 8}.${100 + nextHost}`, publicIp: inputs.associatePublicIpAddress ? `198.51.100.${nextHost}` : "" };
     }
+    if (type === "aws:ec2/eip:Eip") return { publicIp: "203.0.113.10", publicDns: "ec2-203-0-113-10.eu-west-1.compute.amazonaws.com" };
     if (type === "tls:index/privateKey:PrivateKey") {
       return { publicKeyOpenssh: `ssh-ed25519 AAAA${name}\n`, privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${name}\n` };
     }
@@ -62,6 +63,9 @@ describe("the Pulumi program in AWS mode", () => {
     const prepare = resources.find((r) => r.type === "command:remote:Command" && r.name === "webtier-app-2-provision")!;
     const connection = unwrapSecrets(prepare.inputs.connection);
     const lbAddress = (await valueOf(program.nginxAddresses))[0];
+    // One nginx host: its front door is an Elastic IP, which SSH dials too (the launch address is released).
+    expect(lbAddress).toBe("203.0.113.10");
+    expect(await valueOf(program.dnsName!)).toBe("ec2-203-0-113-10.eu-west-1.compute.amazonaws.com");
     expect(connection.user).toBe("admin");
     expect(connection.privateKey).toBe("-----BEGIN OPENSSH PRIVATE KEY-----\nwebtier-deploy-key\n");
     // Every command after the rotation pins the rotated keys, the bastion's included.

@@ -27,7 +27,7 @@ export interface BootOptions {
   log?: (msg: string) => void;
 }
 
-export const LAB_BINARIES = ["debootstrap", "systemd-nspawn", "tinyproxy", "ssh", "ssh-keygen", "ip", "mount", "chroot"];
+export const LAB_BINARIES = ["debootstrap", "systemd-nspawn", "tinyproxy", "ssh", "ssh-keygen", "ip", "mount", "chroot", "openssl"];
 
 async function checkPrereqs(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error("the lab needs root (namespaces, mounts, nspawn)");

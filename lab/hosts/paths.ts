@@ -11,6 +11,8 @@ export const DEPLOY_KEY = path.join(LAB_DIR, "id_ed25519");
 export const KNOWN_HOSTS = path.join(LAB_DIR, "known_hosts");
 export const HOSTS_DIR = path.join(LAB_DIR, "hosts");
 export const PROXY_DIR = path.join(LAB_DIR, "proxy");
+/** The certificate the lab's nginx hosts serve, for `curl --cacert` (a self-signed one is its own CA). */
+export const TLS_CERTIFICATE_FILE = path.join(LAB_DIR, "tls-certificate.pem");
 
 /** Every link, namespace and bridge the lab creates starts with this, so a sweep finds leftovers. */
 export const NAME_PREFIX = "wtlab";

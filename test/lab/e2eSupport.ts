@@ -11,7 +11,7 @@ import { labRequirements } from "./labRequirements";
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const MIN = 60_000;
 
-export const { runnable, requirement } = labRequirements("the lab e2e tests", [...LAB_BINARIES, "curl", "tar", "timeout", "ps"]);
+export const { runnable, requirement } = labRequirements("the lab e2e tests", [...LAB_BINARIES, "curl", "tar", "timeout", "ps", "openssl", "wrk"]);
 
 /** `webtier <args>` as a user runs it (bin/webtier.js), output captured. */
 export function webtier(args: string[], timeoutMs = 20 * MIN): Promise<RunResult> {

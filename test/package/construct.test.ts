@@ -92,7 +92,7 @@ it("constructs WebTier from schema-shaped inputs with the same resources and ups
     "    server 10.0.1.13:3031 max_fails=3 fail_timeout=10s backup;",
   ]);
   expect(upstreamServers(files)).toEqual(upstreamServers(await valueOf(direct.renderedFiles)));
-  expect(Object.keys(constructed.state).sort()).toEqual(["appAddresses", "nginxAddresses", "renderedFiles", "stepOutputs", "url"]);
+  expect(Object.keys(constructed.state).sort()).toEqual(["appAddresses", "nginxAddresses", "renderedFiles", "stepOutputs", "tlsCertificate", "url"]);
   expect(await valueOf(constructed.state.url as pulumi.Output<string>)).toBe("http://203.0.113.10/");
 
   const viaProvider = registered("viaProvider");

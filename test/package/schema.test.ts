@@ -56,5 +56,5 @@ it("takes addresses, host keys, the key and the app's environment as inputs (Out
   const host = schema.types["webtier:index:RemoteHost"].properties;
   expect(Object.keys(host).filter((k) => !host[k].plain).sort()).toEqual(["address", "hostKey", "identity", "privateAddress"]);
   const tier = schema.resources["webtier:index:WebTier"].inputProperties;
-  expect(Object.keys(tier).filter((k) => !tier[k].plain).sort()).toEqual(["appEnvironment", "privateKey"]);
+  expect(Object.keys(tier).filter((k) => !tier[k].plain).sort()).toEqual(["appEnvironment", "privateKey", "tlsKey"]);
 });

@@ -17,6 +17,11 @@ export function recordAwsPreview(known: (type: string, name: string) => boolean)
         if (!known(type, name)) return {};
         return { privateIp: `10.0.${name.includes("-lb-") ? 0 : 8}.${100 + nextHost}`, publicIp: inputs.associatePublicIpAddress ? `198.51.100.${nextHost}` : "" };
       }
+      // A single nginx host's front door: its Elastic IP, recorded once allocated.
+      if (type === "aws:ec2/eip:Eip") {
+        if (!known(type, name)) return {};
+        return { publicIp: "203.0.113.10", publicDns: "ec2-203-0-113-10.eu-west-1.compute.amazonaws.com" };
+      }
       if (type === "tls:index/privateKey:PrivateKey") {
         if (!known(type, name)) return {};
         return { publicKeyOpenssh: `ssh-ed25519 AAAA${name}\n`, privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${name}\n` };

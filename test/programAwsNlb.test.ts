@@ -1,0 +1,89 @@
+// The program on AWS with two nginx hosts and a self-signed certificate: a network load balancer is
+// the front door (the URL and dnsName name it), the certificate is issued for its name, and each
+// nginx host drains for as long as the load balancer's health checks take to take it out.
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drainSecondsFor, NLB_HEALTH_CHECK } from "../components/aws";
+import { makeTestPki } from "./render/testCertificates";
+import { bundleFiles, decodeBundle, recordResources, settled, unwrapSecrets, valueOf } from "./support/pulumi";
+
+const pki = makeTestPki();
+afterAll(() => pki.cleanup());
+const DNS_NAME = "webtier-door-0123456789.elb.eu-west-1.amazonaws.com";
+
+let nextHost = 0;
+const resources = recordResources(
+  (type, name, inputs) => {
+    if (type === "aws:ec2/instance:Instance") {
+      nextHost++;
+      return { privateIp: `10.0.${name.includes("-lb-") ? 0 : 8}.${100 + nextHost}`, publicIp: inputs.associatePublicIpAddress ? `198.51.100.${nextHost}` : "" };
+    }
+    if (type === "aws:lb/loadBalancer:LoadBalancer") return { dnsName: DNS_NAME, arn: `arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/${name}/1` };
+    if (type === "tls:index/privateKey:PrivateKey") {
+      // The deploy key (ED25519) and the certificate's key (ECDSA).
+      return inputs.algorithm === "ECDSA"
+        ? { privateKeyPem: pki.selfSigned.key }
+        : { publicKeyOpenssh: `ssh-ed25519 AAAA${name}\n`, privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${name}\n` };
+    }
+    if (type === "tls:index/selfSignedCert:SelfSignedCert") return { certPem: pki.selfSigned.certificate };
+    return {};
+  },
+  {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ names: ["eu-west-1a", "eu-west-1b"], zoneIds: ["euw1-az1", "euw1-az2"] }),
+    "aws:ec2/getAmi:getAmi": () => ({ id: "ami-0debian12" }),
+  },
+);
+pulumi.runtime.setAllConfig(
+  {
+    "aws:region": "eu-west-1",
+    "webtier:aws": JSON.stringify({ adminCidr: "192.0.2.0/24", nginxCount: 2, appCount: 2 }),
+    "webtier:tls": JSON.stringify({ selfSigned: true }),
+  },
+  [],
+);
+
+let program: typeof import("../index");
+beforeAll(async () => {
+  program = await import("../index.js");
+  await valueOf(program.stepOutputs);
+  await settled(resources);
+}, 60_000);
+
+const named = (type: string) => resources.filter((r) => r.type === type);
+
+describe("the Pulumi program on AWS with two nginx hosts and tls.selfSigned", () => {
+  it("puts a network load balancer in front: the URL and dnsName are its name, over HTTPS", async () => {
+    expect(named("aws:lb/loadBalancer:LoadBalancer").map((r) => r.inputs.loadBalancerType)).toEqual(["network"]);
+    expect(await valueOf(program.url)).toBe(`https://${DNS_NAME}/`);
+    expect(await valueOf(program.dnsName!)).toBe(DNS_NAME);
+    // No Elastic IPs: the nginx hosts keep their own public addresses for SSH.
+    expect(named("aws:ec2/eip:Eip").filter((r) => r.name.includes("-door-"))).toEqual([]);
+  });
+
+  it("sends HTTP and HTTPS (passed through) to both nginx instances", () => {
+    const listeners = named("aws:lb/listener:Listener").map((r) => [r.inputs.port, r.inputs.protocol]).sort();
+    expect(listeners).toEqual([[443, "TCP"], [80, "TCP"]]);
+    const attachments = named("aws:lb/targetGroupAttachment:TargetGroupAttachment").map((r) => r.name).sort();
+    expect(attachments).toEqual(["webtier-aws-door-http-lb-1", "webtier-aws-door-http-lb-2", "webtier-aws-door-https-lb-1", "webtier-aws-door-https-lb-2"]);
+  });
+
+  it("issues the self-signed certificate for the load balancer's name and serves it from every nginx host", async () => {
+    const cert = named("tls:index/selfSignedCert:SelfSignedCert");
+    expect(cert).toHaveLength(1);
+    expect(unwrapSecrets(cert[0]!.inputs.dnsNames)).toEqual([DNS_NAME]);
+    expect(await valueOf(program.tlsCertificate!)).toBe(pki.selfSigned.certificate);
+    for (const host of ["lb-1", "lb-2"]) {
+      const activate = resources.find((r) => r.name === `webtier-${host}-activate`)!;
+      const script = decodeBundle(unwrapSecrets(activate.inputs.stdin));
+      expect(bundleFiles(script)["/etc/nginx/webtier/tls/certificate.pem"]).toBe(pki.selfSigned.certificate);
+      // Out of the load balancer before the change, back in before the next host starts.
+      expect(script).toContain(`readonly DRAIN_SECONDS=${drainSecondsFor(NLB_HEALTH_CHECK)}\n`);
+    }
+    expect(drainSecondsFor(NLB_HEALTH_CHECK)).toBe(25);
+  });
+
+  it("changes one nginx host at a time: lb-2 activates after lb-1", () => {
+    const find = (name: string) => resources.find((r) => r.name === name)!;
+    expect(find("webtier-lb-2-activate").started).toBeGreaterThan(find("webtier-lb-1-activate").finished);
+  });
+});
