@@ -79,7 +79,8 @@ export async function labUp(opts: UpOptions): Promise<void> {
   // Every nginx host serves the whole app tier: each one is checked, the URL's host first.
   for (const nginx of state.hosts.filter((h) => h.role === "nginx")) {
     const hits = await verifyServing(state, siteUrlOn(result.url, nginx.address), appNames, caFile);
-    say(`verified ${nginx.name} from ${state.clients[0]!.namespace}: ${Object.entries(hits).map(([h, n]) => `${h} ×${n}`).join(", ")}`);
+    const answers = Object.entries(hits).sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }));
+    say(`verified ${nginx.name} from ${state.clients[0]!.namespace}: ${answers.map(([h, n]) => `${h} ×${n}`).join(", ")}`);
   }
   if (caFile) say(`tls: nginx serves the certificate in ${caFile} (curl --cacert ${caFile})`);
   say(`url: ${result.url}`);

@@ -171,6 +171,10 @@ describe("the edge on the lab: 2 nginx hosts, HTTPS, rolling certificate rotatio
     await sampler;
 
     expect(outcome.ok, outcome.error).toBe(true);
+    results.forEach((r, i) => console.log(
+      `${NGINX_HOSTS[i]} under rotation (wrk -c10 -d45s, Connection: close, HTTPS): ${r.requests} requests, ${r.rps} rps, p99 ${r.p99ms} ms, ` +
+      `non-2xx ${r.non2xx}, socket errors ${r.connectErrors + r.readErrors + r.writeErrors + r.timeouts}; deploy ${((outcome.durationMs ?? 0) / 1000).toFixed(1)} s`,
+    ));
     // Only the two activations ran (the key and certificate are the stack's now), lb-1 first.
     const activations = outcome.stdout.split("\n").filter((l) => /^lb-\d +activate +[\d.]+s$/.test(l));
     expect(activations.map((l) => l.split(/ +/)[0])).toEqual(NGINX_HOSTS);
