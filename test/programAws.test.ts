@@ -1,26 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { AWS_FUNCTIONS, awsOutputs } from "./support/previewProgram";
 import { bundleFiles, decodeBundle, isSecret, recordResources, settled, unwrapSecrets, valueOf } from "./support/pulumi";
 
-// Instances get private addresses in creation order; nginx hosts also a public one.
-let nextHost = 0;
-const resources = recordResources(
-  (type, name, inputs) => {
-    if (type === "aws:ec2/instance:Instance") {
-      nextHost++;
-      return { privateIp: `10.0.${name.includes("-lb-") ? 0 : 8}.${100 + nextHost}`, publicIp: inputs.associatePublicIpAddress ? `198.51.100.${nextHost}` : "" };
-    }
-    if (type === "aws:ec2/eip:Eip") return { publicIp: "203.0.113.10", publicDns: "ec2-203-0-113-10.eu-west-1.compute.amazonaws.com" };
-    if (type === "tls:index/privateKey:PrivateKey") {
-      return { publicKeyOpenssh: `ssh-ed25519 AAAA${name}\n`, privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${name}\n` };
-    }
-    return {};
-  },
-  {
-    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ names: ["eu-west-1a", "eu-west-1b"], zoneIds: ["euw1-az1", "euw1-az2"] }),
-    "aws:ec2/getAmi:getAmi": () => ({ id: "ami-0debian12" }),
-  },
-);
+const resources = recordResources(awsOutputs(), AWS_FUNCTIONS);
 pulumi.runtime.setAllConfig(
   {
     "aws:region": "eu-west-1",

@@ -5,34 +5,21 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drainSecondsFor, NLB_HEALTH_CHECK } from "../components/aws";
 import { makeTestPki } from "./render/testCertificates";
+import { AWS_FUNCTIONS, awsOutputs } from "./support/previewProgram";
 import { bundleFiles, decodeBundle, recordResources, settled, unwrapSecrets, valueOf } from "./support/pulumi";
 
 const pki = makeTestPki();
 afterAll(() => pki.cleanup());
 const DNS_NAME = "webtier-door-0123456789.elb.eu-west-1.amazonaws.com";
 
-let nextHost = 0;
-const resources = recordResources(
-  (type, name, inputs) => {
-    if (type === "aws:ec2/instance:Instance") {
-      nextHost++;
-      return { privateIp: `10.0.${name.includes("-lb-") ? 0 : 8}.${100 + nextHost}`, publicIp: inputs.associatePublicIpAddress ? `198.51.100.${nextHost}` : "" };
-    }
-    if (type === "aws:lb/loadBalancer:LoadBalancer") return { dnsName: DNS_NAME, arn: `arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/${name}/1` };
-    if (type === "tls:index/privateKey:PrivateKey") {
-      // The deploy key (ED25519) and the certificate's key (ECDSA).
-      return inputs.algorithm === "ECDSA"
-        ? { privateKeyPem: pki.selfSigned.key }
-        : { publicKeyOpenssh: `ssh-ed25519 AAAA${name}\n`, privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${name}\n` };
-    }
-    if (type === "tls:index/selfSignedCert:SelfSignedCert") return { certPem: pki.selfSigned.certificate };
-    return {};
-  },
-  {
-    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ names: ["eu-west-1a", "eu-west-1b"], zoneIds: ["euw1-az1", "euw1-az2"] }),
-    "aws:ec2/getAmi:getAmi": () => ({ id: "ami-0debian12" }),
-  },
-);
+const aws = awsOutputs();
+const resources = recordResources((type, name, inputs) => {
+  if (type === "aws:lb/loadBalancer:LoadBalancer") return { dnsName: DNS_NAME, arn: `arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/${name}/1` };
+  // The certificate's key (ECDSA) and the certificate; the deploy key as for every AWS stack.
+  if (type === "tls:index/privateKey:PrivateKey" && inputs.algorithm === "ECDSA") return { privateKeyPem: pki.selfSigned.key };
+  if (type === "tls:index/selfSignedCert:SelfSignedCert") return { certPem: pki.selfSigned.certificate };
+  return aws(type, name, inputs);
+}, AWS_FUNCTIONS);
 pulumi.runtime.setAllConfig(
   {
     "aws:region": "eu-west-1",
