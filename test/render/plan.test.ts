@@ -71,7 +71,8 @@ describe("host files", () => {
       "workers = 6", "threads = 2", "enable-threads = true", "thunder-lock = true", "lazy-apps = true",
       "touch-chain-reload = /var/lib/webtier/uwsgi.chain-reload", "module = project.wsgi:application",
       "need-app = true", "die-on-term = true", "vacuum = true", "harakiri = 30", "post-buffering = 8192",
-      "buffer-size = 32768", "max-requests = 5000", "single-interpreter = true", "stats = 127.0.0.1:9191",
+      "buffer-size = 32768", "max-requests = 5000", "skip-atexit-teardown = true", "single-interpreter = true",
+      "stats = 127.0.0.1:9191",
     ]) {
       expect(ini.split("\n")).toContain(line);
     }

@@ -3,6 +3,19 @@ import type { Host, Tuning } from "../tuning";
 import { renderScript } from "./shell";
 
 /**
+ * How long a restarted app host waits before the rollout moves on: the connections a restart
+ * resets count as failures in nginx, which may set the host aside for its fail_timeout (counted
+ * from the last failure). Moving on sooner could set every app host aside at once ("no live
+ * upstreams"). A lone app host has nobody to hand over to.
+ */
+export function rejoinSeconds(t: Tuning, host: Host): number {
+  const servers = t.upstream.servers;
+  if (servers.length < 2) return 0;
+  const own = servers.find((s) => s.host === host.name);
+  return (own?.failTimeout ?? t.upstream.servers[0]!.failTimeout) + 2;
+}
+
+/**
  * stage → validate → swap → (start | restart | reload | chain-reload) → health probe, on one app
  * host. When the probe fails, the previous ini, unit and release come back and the step fails.
  */
@@ -24,6 +37,7 @@ export function renderUwsgiStep(t: Tuning, host: Host, releaseId: string): strin
       ["APP_ENV", REMOTE.appEnv],
       ["APPLIED_ENV", REMOTE.appliedEnv],
       ["LAZY_APPS", String(t.uwsgi.lazyApps)],
+      ["REJOIN_SECONDS", rejoinSeconds(t, host)],
     ],
     body: `
 [ -d "$RELEASE_DIR" ] || fail "release $RELEASE_DIR is not installed"
@@ -82,6 +96,7 @@ activate() {
   elif [ "$unit_changed" = true ] || [ "$bind_changed" = true ] || [ "$env_changed" = true ]; then
     # nginx retries the other app hosts meanwhile (uwsgi_next_upstream error).
     timeout 120 systemctl restart "$SERVICE"
+    restarted=true
   elif [ "$ini_changed" = true ] || { [ "$release_changed" = true ] && [ "$LAZY_APPS" != true ]; }; then
     # Graceful reload: the master re-executes itself and re-reads the ini (without lazy-apps the
     # workers fork from the master's copy of the app, so a chain reload would keep old code).
@@ -132,6 +147,7 @@ rollback() {
   if [ -f "$INI" ]; then timeout 120 systemctl restart "$SERVICE" || true; else systemctl stop "$SERVICE" || true; fi
 }
 
+restarted=false
 if ! activate || ! healthy; then
   log="$(journalctl -u "$SERVICE" -n 20 --no-pager 2>&1 || true)"
   rollback
@@ -140,6 +156,10 @@ $log"
 fi
 if [ -f "$APP_ENV" ]; then install -m 0600 "$APP_ENV" "$APPLIED_ENV"; else rm -f "$APPLIED_ENV"; fi
 echo "uwsgi serving $RELEASE_DIR on $SOCKET (ini changed: $ini_changed, release changed: $release_changed, environment changed: $env_changed)"
+if [ "$restarted" = true ] && [ "$REJOIN_SECONDS" -gt 0 ]; then
+  echo "restarted: waiting \${REJOIN_SECONDS}s until nginx uses this host again (fail_timeout)"
+  sleep "$REJOIN_SECONDS"
+fi
 `,
   });
 }
