@@ -5,8 +5,9 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { labStatus, sshRun, type LabState } from "../lab";
-import { runWrk, type WrkResult } from "./wrk";
+import { labStatus, type LabState } from "../lab";
+import { readCounters } from "../lab/drill/counters";
+import { runWrk, type WrkResult } from "../lab/load/wrk";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -20,12 +21,8 @@ if (positionals.length === 0) throw new Error("usage: bench/load.ts <stack-confi
 const COUNTERS = ["ListenOverflows", "ListenDrops", "TCPTimeouts"] as const;
 
 /** Kernel TCP counters of one host's network namespace, from /proc/net/netstat. */
-async function netstat(state: LabState, host: string): Promise<Record<string, number>> {
-  const out = await sshRun(state, host, ["cat", "/proc/net/netstat"]);
-  const lines = out.stdout.split("\n").filter((l) => l.startsWith("TcpExt:"));
-  const names = lines[0]!.split(/\s+/).slice(1);
-  const nums = lines[1]!.split(/\s+/).slice(1).map(Number);
-  return Object.fromEntries(COUNTERS.map((c) => [c, nums[names.indexOf(c)] ?? 0]));
+function netstat(state: LabState, host: string): Promise<Record<string, number>> {
+  return readCounters(state.hosts.find((h) => h.name === host)!, COUNTERS);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { ConfigError } from "../components";
+import { registerDrillCommand } from "./drill";
 import { registerLabCommands } from "./lab";
 import { OutDirError } from "./outDir";
 import { renderCommand } from "./render";
@@ -17,6 +18,7 @@ program
   .action(renderCommand);
 
 registerLabCommands(program);
+registerDrillCommand(program);
 
 async function main(): Promise<void> {
   try {

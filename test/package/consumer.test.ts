@@ -45,8 +45,10 @@ it("packs what runs and nothing of the tests, the lab's state or the repository'
     expect(files, needed).toContain(needed);
   }
   expect(files.filter((f) => /^(test|scripts|examples|bench|api|\.lab)\/|\.test\.|^dist\/(test|bench)\//.test(f))).toEqual([]);
-  expect(pack.entryCount).toBeLessThan(500);
-  expect(pack.size).toBeLessThan(400_000);
+  // Sources, compiled files, declarations and source maps of components, cli and the lab (the
+  // drills and the lab engine ship with the CLI): a jump past these bounds means something new got in.
+  expect(pack.entryCount).toBeLessThan(600);
+  expect(pack.size).toBeLessThan(550_000);
 });
 
 it("installs with a single copy of @pulumi/pulumi", () => {
