@@ -4,20 +4,13 @@
 // wrk's latency histogram is per run, so percentiles cannot be merged exactly across slices. The
 // figures here are conservative: p50 is the request-weighted median of the slices' medians, p99 and
 // max are the largest slice's. A phase's p99 is therefore never lower than the worst second's.
+import type { SliceFigures } from "../load/wrk";
 import type { LoadFigures, PhaseReport } from "./types";
 
 /** What the phase figures are made of (a load slice, or anything shaped like one). */
-export interface SliceLike {
+export type SliceLike = Pick<SliceFigures, "requests" | "statuses" | "non2xx" | "socketErrors" | "p50Ms" | "p99Ms" | "maxMs" | "unreachable"> & {
   startMs: number;
-  requests: number;
-  statuses: Record<string, number>;
-  non2xx: number;
-  socketErrors: { connect: number; read: number; write: number; timeout: number };
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  unreachable?: string;
-}
+};
 
 export interface PhaseMark {
   name: string;

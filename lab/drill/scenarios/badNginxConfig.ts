@@ -1,7 +1,7 @@
 // A change webtier's own validation accepts but `nginx -t` on the host rejects: the deploy must
 // fail naming the host and nginx's message, and the live nginx must keep serving the old config.
 import type { DrillContext, Scenario, ScenarioOutcome } from "../types";
-import { Checks, currentState, deploy, deployOrThrow, errorText, hostsOf, leadMs, onHosts, overlay, same, servedBy, sleep } from "./support";
+import { Checks, currentState, deploy, deployBaseline, errorText, hostsOf, leadMs, onHosts, overlay, same, servedBy, sleep } from "./support";
 
 // A well-formed directive (the schema checks the form, not the name) that nginx does not know.
 export const BOGUS_DIRECTIVE = "bogus_directive on";
@@ -30,10 +30,7 @@ export const badNginxConfig: Scenario = {
     "The deploy must fail naming the nginx host and nginx's message; the live files stay byte for byte, nginx keeps serving. " +
     "Phases: before, change, after. Ends on the baseline config (the refused change applied nothing).",
 
-  async prepare(ctx: DrillContext): Promise<void> {
-    const state = await currentState(ctx);
-    await deployOrThrow(ctx, "baseline", ctx.settings, hostsOf(state, "app").length);
-  },
+  prepare: deployBaseline(),
 
   async run(ctx: DrillContext): Promise<ScenarioOutcome> {
     const state = await currentState(ctx);

@@ -1,7 +1,7 @@
 // An app host powered off under load (`systemctl poweroff` inside it ends its nspawn), left off for
 // a third of the run, then booted again by the lab: nginx must route around it and take it back.
 import type { DrillContext, Scenario, ScenarioOutcome } from "../types";
-import { answersSsh, Checks, currentState, deploy, deployOrThrow, errorText, hostsOf, leadMs, seconds, servedBy, sleep, tryOnHost } from "./support";
+import { answersSsh, Checks, currentState, deploy, deployBaseline, errorText, hostsOf, leadMs, seconds, servedBy, sleep, tryOnHost } from "./support";
 
 // PID 1's start time in clock ticks since the kernel booted: a new value means the host booted
 // again (boot_id and uptime belong to the machine's kernel, shared by every lab host).
@@ -15,10 +15,7 @@ export const killAppHost: Scenario = {
     "(prepare scales out to 2 when there is 1). Phases: before, down (off), back (booting until it answers " +
     "through nginx), after. Ends with every app host serving, on the baseline config.",
 
-  async prepare(ctx: DrillContext): Promise<void> {
-    const state = await currentState(ctx);
-    await deployOrThrow(ctx, "baseline", ctx.settings, Math.max(2, hostsOf(state, "app").length));
-  },
+  prepare: deployBaseline(2),
 
   async run(ctx: DrillContext): Promise<ScenarioOutcome> {
     const state = await currentState(ctx);

@@ -2,7 +2,7 @@
 // the master stays, its workers are replaced.
 import { NGINX_DEFAULTS } from "../../../components";
 import type { DrillContext, Scenario, ScenarioOutcome } from "../types";
-import { Checks, currentState, deploy, deployOrThrow, errorText, hostsOf, leadMs, onHosts, overlay, servedBy, setting, sleep } from "./support";
+import { Checks, currentState, deploy, deployBaseline, errorText, hostsOf, leadMs, onHosts, overlay, servedBy, setting, sleep } from "./support";
 
 /** The baseline with nginx.uwsgiReadTimeout + 30 s (a reload; only workerRlimitNofile restarts nginx). */
 export function nginxChangeSettings(base: Record<string, unknown>): Record<string, unknown> {
@@ -19,10 +19,7 @@ export const nginxChange: Scenario = {
     "Raises nginx.uwsgiReadTimeout by 30 s on every nginx host (a reload: same master, new workers). " +
     "Phases: before, change, after. Ends on the changed config (uwsgi_read_timeout = baseline + 30 s).",
 
-  async prepare(ctx: DrillContext): Promise<void> {
-    const state = await currentState(ctx);
-    await deployOrThrow(ctx, "baseline", ctx.settings, hostsOf(state, "app").length);
-  },
+  prepare: deployBaseline(),
 
   async run(ctx: DrillContext): Promise<ScenarioOutcome> {
     const state = await currentState(ctx);

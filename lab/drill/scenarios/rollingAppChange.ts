@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { prepareStack, UWSGI_DEFAULTS } from "../../../components";
 import { labStackConfig } from "../../deployConfig";
 import type { DrillContext, Scenario, ScenarioOutcome } from "../types";
-import { Checks, currentState, deploy, deployOrThrow, errorText, hostsOf, leadMs, onHosts, overlay, same, servedBy, setting, sleep, stepLines } from "./support";
+import { Checks, currentState, deploy, deployBaseline, errorText, hostsOf, leadMs, onHosts, overlay, same, servedBy, setting, sleep, stepLines } from "./support";
 
 // The sample app the stack deploys without `app.source`.
 const SAMPLE_APP = path.resolve(__dirname, "..", "..", "..", "sample-app");
@@ -40,10 +40,7 @@ export const rollingAppChange: Scenario = {
     "(an ini change: a graceful reload, never a restart); the app hosts activate one after another. Phases: " +
     "before, change, after. Ends on the changed config: the new release and max-requests on every app host.",
 
-  async prepare(ctx: DrillContext): Promise<void> {
-    const state = await currentState(ctx);
-    await deployOrThrow(ctx, "baseline", ctx.settings, hostsOf(state, "app").length);
-  },
+  prepare: deployBaseline(),
 
   async run(ctx: DrillContext): Promise<ScenarioOutcome> {
     const state = await currentState(ctx);

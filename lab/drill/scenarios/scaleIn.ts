@@ -2,7 +2,7 @@
 // still runs, then the lab removes it.
 import type { DrillContext, Scenario, ScenarioOutcome } from "../types";
 import { scaleScenarioRun } from "./scaling";
-import { currentState, deployOrThrow, hostsOf } from "./support";
+import { deployBaseline } from "./support";
 
 export const scaleIn: Scenario = {
   name: "scale-in",
@@ -11,10 +11,7 @@ export const scaleIn: Scenario = {
     "the lab removes it. Needs 2 app hosts: prepare scales out to 2 when there is 1. Phases: before, change, after. " +
     "Ends with n-1 app hosts on the baseline config.",
 
-  async prepare(ctx: DrillContext): Promise<void> {
-    const state = await currentState(ctx);
-    await deployOrThrow(ctx, "baseline", ctx.settings, Math.max(2, hostsOf(state, "app").length));
-  },
+  prepare: deployBaseline(2),
 
   run(ctx: DrillContext): Promise<ScenarioOutcome> {
     return scaleScenarioRun(ctx, -1);

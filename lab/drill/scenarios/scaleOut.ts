@@ -2,7 +2,7 @@
 // the upstream on every nginx host, which reloads.
 import type { DrillContext, Scenario, ScenarioOutcome } from "../types";
 import { scaleScenarioRun } from "./scaling";
-import { currentState, deployOrThrow, hostsOf } from "./support";
+import { deployBaseline } from "./support";
 
 export const scaleOut: Scenario = {
   name: "scale-out",
@@ -10,10 +10,7 @@ export const scaleOut: Scenario = {
     "Adds one app host (webtier lab up --app-hosts n+1): booted, installed from scratch, then added to the upstream " +
     "of every nginx host. Phases: before, change, after. Ends with n+1 app hosts on the baseline config.",
 
-  async prepare(ctx: DrillContext): Promise<void> {
-    const state = await currentState(ctx);
-    await deployOrThrow(ctx, "baseline", ctx.settings, hostsOf(state, "app").length);
-  },
+  prepare: deployBaseline(),
 
   run(ctx: DrillContext): Promise<ScenarioOutcome> {
     return scaleScenarioRun(ctx, +1);

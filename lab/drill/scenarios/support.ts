@@ -155,3 +155,14 @@ export class Checks {
 }
 
 export const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A scenario's `prepare`: the stack's own settings deployed on the lab's app hosts (at least
+ * `minAppHosts`), so every scenario starts from a known config whatever ran before it.
+ */
+export function deployBaseline(minAppHosts = 1): (ctx: DrillContext) => Promise<void> {
+  return async (ctx) => {
+    const state = await currentState(ctx);
+    await deployOrThrow(ctx, "baseline", ctx.settings, Math.max(minAppHosts, hostsOf(state, "app").length));
+  };
+}
