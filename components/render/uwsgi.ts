@@ -48,8 +48,8 @@ export function renderUwsgiIni(t: Tuning, host: Host, requirementsId?: string): 
     ["max-requests", u.maxRequests],
     // A threaded worker recycled by max-requests (or reload-on-rss) tears the interpreter down on
     // exit and can deadlock there: its main thread gone, another waiting for the GIL, a zombie the
-    // master never reaps (uWSGI 2.0.21, measured on the lab: 2–3 of 6 workers per host within 20 s
-    // at c=200). The OS frees the memory anyway; the app's own atexit hooks still run.
+    // master never reaps (uWSGI 2.0.21, measured on the lab: 2 to 5 of 6 workers per host after 15 s
+    // at c=200; none with this option). The OS frees the memory anyway; the app's atexit hooks still run.
     ["skip-atexit-teardown", true],
     ...(u.reloadOnRss === undefined ? [] : ([["reload-on-rss", u.reloadOnRss]] as [string, IniValue][])),
     ["disable-logging", u.disableLogging],
