@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labStatus, type LabState } from "../../lab";
 import { run } from "../../lab/hosts/exec";
 import { TLS_CERTIFICATE_FILE } from "../../lab/hosts/paths";
-import { parseWrk } from "../../bench/wrk";
+import { parseWrk } from "../../lab/load/wrk";
 import { deployOnly, MIN, onHost, requirement, runnable, webtier, writeStackFile } from "./e2eSupport";
 
 const DRAIN_SECONDS = 3;
