@@ -1,11 +1,11 @@
-// nginx error-log lines as nginx 1.22.1 wrote them (fixtures/nginx-error.log: a dead upstream, a
+// nginx error-log lines as nginx 1.22.1 wrote them (fixtures/nginx-error-log.txt: a dead upstream, a
 // killed uWSGI, limit_req, a read timeout with a referrer, a reload), normalised and grouped.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ErrorLogCounter, groupErrorLines, normaliseErrorLine } from "../../lab/drill/nginxErrors";
 
-const LINES = fs.readFileSync(path.join(__dirname, "fixtures", "nginx-error.log"), "utf8").split("\n");
+const LINES = fs.readFileSync(path.join(__dirname, "fixtures", "nginx-error-log.txt"), "utf8").split("\n");
 
 describe("normaliseErrorLine", () => {
   it("drops date, pid#tid, *connection, client, server, request and host; keeps the upstream", () => {

@@ -148,10 +148,15 @@ rollback() {
 }
 
 restarted=false
+activated_at="$(date +%s)"
 if ! activate || ! healthy; then
   log="$(journalctl -u "$SERVICE" -n 20 --no-pager 2>&1 || true)"
+  # The first Python exception since the activation names the cause: once one worker fails to
+  # load the app, uWSGI interrupts the others, whose tracebacks can fill the recent log.
+  first="$(journalctl -u "$SERVICE" --since "@$activated_at" --no-pager -o cat 2>/dev/null \
+    | grep -m1 -E '^[A-Za-z_][A-Za-z0-9_.]*(Error|Exception): ' || true)"
   rollback
-  fail "uWSGI is not healthy on $SOCKET; previous configuration restored. Recent log:
+  fail "uWSGI is not healthy on $SOCKET; previous configuration restored.\${first:+ First error: $first.} Recent log:
 $log"
 fi
 if [ -f "$APP_ENV" ]; then install -m 0600 "$APP_ENV" "$APPLIED_ENV"; else rm -f "$APPLIED_ENV"; fi
