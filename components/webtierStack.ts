@@ -4,7 +4,7 @@ import { appDirOf } from "./appSource";
 import { AwsTiers, drainSecondsFor, NLB_HEALTH_CHECK } from "./aws";
 import type { RemoteHost } from "./host";
 import type { WebtierStackConfig } from "./configTypes";
-import { frontDoorOf, NGINX_DEFAULTS, TLS_DEFAULTS, UWSGI_DEFAULTS, validateModes } from "./render";
+import { frontDoorOf, NGINX_DEFAULTS, resolveTls, UWSGI_DEFAULTS, validateModes } from "./render";
 import { ConfigError } from "./stackConfig";
 import { siteOrigin, WebTier } from "./webTier";
 
@@ -74,18 +74,15 @@ export class WebtierStack extends pulumi.ComponentResource {
       privateKey = key.privateKeyOpenssh;
       this.deployKey = pulumi.secret(key.privateKeyOpenssh);
       const mode = frontDoorOf(args.config)!;
-      const tlsSettings = settings.tls;
+      const tlsTuning = resolveTls(settings.tls);
       const nginxPort = settings.nginx?.port ?? NGINX_DEFAULTS.port;
       const tiers = new AwsTiers(`${name}-aws`, {
         ...aws,
         frontDoor: mode,
         healthPath: settings.nginx?.healthPath ?? NGINX_DEFAULTS.healthPath,
-        ...(tlsSettings === undefined ? {} : tlsSettings.certificateArn === undefined
-          ? { tlsPort: tlsSettings.port ?? TLS_DEFAULTS.port }
-          : {
-              tlsPort: tlsSettings.port ?? TLS_DEFAULTS.port,
-              tlsOffload: { certificateArn: tlsSettings.certificateArn, targetPort: tlsSettings.offloadPort ?? TLS_DEFAULTS.offloadPort },
-            }),
+        // The HTTPS port is opened only with TLS; with an ACM certificate the NLB ends TLS itself.
+        ...(tlsTuning === undefined ? {} : { tlsPort: tlsTuning.port }),
+        ...(tlsTuning?.certificateArn === undefined ? {} : { tlsOffload: { certificateArn: tlsTuning.certificateArn, targetPort: tlsTuning.offloadPort } }),
         nginxCount: aws.nginxCount ?? 1,
         appCount: aws.appCount ?? 2,
         adminCidr: aws.adminCidr!,

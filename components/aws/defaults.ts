@@ -1,4 +1,8 @@
 import { NGINX_DEFAULTS, UWSGI_DEFAULTS } from "../render/defaults";
+import { defaultFrontDoor, type FrontDoor } from "../render/tls";
+
+// The front-door rule is the configuration's (render/tls.ts): one definition for both layers.
+export { defaultFrontDoor, type FrontDoor };
 
 // Every default of the AWS provisioning layer, in one place.
 
@@ -7,8 +11,6 @@ export const EGRESS_MODES: readonly Egress[] = ["nat", "proxy"];
 
 export type TierRole = "nginx" | "app";
 
-/** How clients reach the nginx tier: a Network Load Balancer, or an Elastic IP per nginx host. */
-export type FrontDoor = "nlb" | "eip";
 export const FRONT_DOOR_MODES: readonly FrontDoor[] = ["nlb", "eip"];
 
 /** TLS terminated at the NLB with an ACM certificate, forwarded as plain HTTP to `targetPort` on nginx. */
@@ -61,11 +63,6 @@ export const NLB_HEALTH_CHECK = {
   unhealthyThreshold: 2,
   matcher: "200",
 } as const;
-
-/** 2+ nginx hosts need one address in front of them (an NLB); one host is reached at its EIP. */
-export function defaultFrontDoor(nginxCount: number): FrontDoor {
-  return nginxCount > 1 ? "nlb" : "eip";
-}
 
 /**
  * Seconds until the NLB stops sending new connections to a host whose health path answers 503:

@@ -65,7 +65,12 @@ export function tlsModeOf(tls: TlsTuning | undefined): TlsMode {
  */
 export function frontDoorOf(config: Pick<WebtierConfig, "aws">): FrontDoor | undefined {
   if (config.aws === undefined) return undefined;
-  return config.aws.frontDoor ?? ((config.aws.nginxCount ?? 1) > 1 ? "nlb" : "eip");
+  return config.aws.frontDoor ?? defaultFrontDoor(config.aws.nginxCount ?? 1);
+}
+
+/** 2+ nginx hosts need one address in front of them (an NLB); one host is reached at its EIP. */
+export function defaultFrontDoor(nginxCount: number): FrontDoor {
+  return nginxCount > 1 ? "nlb" : "eip";
 }
 
 const SOURCES_RULE = "must set exactly one of certificate, selfSigned, certificateArn";
