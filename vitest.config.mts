@@ -2,6 +2,13 @@ import { configDefaults, defineConfig } from "vitest/config";
 
 const LAB_HOST_TESTS = ["test/lab/e2e*.test.ts", "test/lab/hosts.test.ts", "test/lab/engineSsh.test.ts"];
 
+// The tests boot and tear down a lab of their own, beside the one a user started with `npm run lab`
+// (wtlab on 10.77): another name, another address block, another state directory and lock.
+const TEST_LAB = {
+  WEBTIER_LAB_NAME: process.env.WEBTIER_LAB_NAME ?? "wttest",
+  WEBTIER_LAB_OCTET: process.env.WEBTIER_LAB_OCTET ?? "78",
+};
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -13,7 +20,7 @@ export default defineConfig({
       // every other test has finished. The lab engine's own tests (test/lab/engine) need no host.
       {
         extends: true,
-        test: { name: "lab", include: LAB_HOST_TESTS, fileParallelism: false, sequence: { groupOrder: 1 } },
+        test: { name: "lab", include: LAB_HOST_TESTS, env: TEST_LAB, fileParallelism: false, sequence: { groupOrder: 1 } },
       },
     ],
   },

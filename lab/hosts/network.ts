@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import { run, runOk } from "./exec";
 import { NAME_PREFIX } from "./paths";
-import { macFor, PRIVATE_BRIDGE, PRIVATE_GATEWAY, PUBLIC_BRIDGE, PUBLIC_GATEWAY, type Leg } from "./topology";
+import { LAB_NET, macFor, PRIVATE_BRIDGE, PRIVATE_GATEWAY, PUBLIC_BRIDGE, PUBLIC_GATEWAY, type Leg } from "./topology";
 
 async function linkExists(name: string, ns?: string): Promise<boolean> {
   const args = ns ? ["-n", ns, "link", "show", "dev", name] : ["link", "show", "dev", name];
@@ -13,6 +13,7 @@ async function linkExists(name: string, ns?: string): Promise<boolean> {
 }
 
 export async function ensureBridges(): Promise<void> {
+  await assertSubnetFree();
   for (const [br, addr] of [[PUBLIC_BRIDGE, PUBLIC_GATEWAY], [PRIVATE_BRIDGE, PRIVATE_GATEWAY]] as const) {
     // An explicit MAC: otherwise a bridge takes the lowest port MAC, which changes as hosts come
     // and go, and hosts' ARP entries for the proxy address would go stale.
@@ -33,7 +34,22 @@ export async function listLabLinks(): Promise<string[]> {
   const out = await runOk("ip", ["-o", "link", "show"]);
   return out.split("\n")
     .map((l) => l.split(":")[1]?.trim().split("@")[0] ?? "")
-    .filter((n) => n.startsWith(NAME_PREFIX));
+    .filter((n) => n.startsWith(`${NAME_PREFIX}-`));
+}
+
+/**
+ * Refuses to build over another lab's addresses: two labs on one block would answer ARP for the
+ * same gateways and route each other's hosts.
+ */
+export async function assertSubnetFree(): Promise<void> {
+  const out = await runOk("ip", ["-o", "-4", "addr", "show"]);
+  const ours = new Set(bridgeNames());
+  for (const line of out.split("\n")) {
+    const [, dev, , cidr] = line.trim().split(/\s+/);
+    if (dev && cidr?.startsWith(`${LAB_NET}.`) && !ours.has(dev)) {
+      throw new Error(`lab ${NAME_PREFIX}: ${LAB_NET}.0.0/16 is already used by ${dev} (${cidr}); choose another WEBTIER_LAB_OCTET`);
+    }
+  }
 }
 
 export async function ensureNamespace(ns: string, legs: Leg[]): Promise<void> {

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { findProcesses, processArgv, sleep } from "./exec";
 import { LAB_DIR, NAME_PREFIX, hostDir } from "./paths";
 
-export const SUPERVISOR_TAG = "wtlab-supervisor";
+export const SUPERVISOR_TAG = `${NAME_PREFIX}-supervisor`;
 
 // Each host's processes live in their own cgroup: nspawn puts a container's payload in a
 // "payload" group below its own, so hosts started from one cgroup would share one tree, and their

@@ -1,15 +1,18 @@
 // Names and addresses, mirroring an AWS VPC: a public segment (clients + nginx hosts) and a
 // private segment (nginx hosts + app hosts). Pure functions: no side effects here.
-import { NAME_PREFIX } from "./paths";
+import { LAB, NAME_PREFIX } from "./paths";
+
+/** The first two octets of every lab address: 10.<octet>. */
+export const LAB_NET = `10.${LAB.octet}`;
 
 export const PUBLIC_BRIDGE = `${NAME_PREFIX}-pub`;
 export const PRIVATE_BRIDGE = `${NAME_PREFIX}-priv`;
-export const PUBLIC_GATEWAY = "10.77.0.1"; // root namespace leg on the public bridge
-export const PRIVATE_GATEWAY = "10.77.1.1"; // root namespace leg on the private bridge (apt proxy only)
+export const PUBLIC_GATEWAY = `${LAB_NET}.0.1`; // root namespace leg on the public bridge
+export const PRIVATE_GATEWAY = `${LAB_NET}.1.1`; // root namespace leg on the private bridge (apt proxy only)
 export const PROXY_PORT = 8888;
-export const LAB_SUBNET = "10.77.0.0/16";
-export const MAX_NGINX_HOSTS = 9; // 10.77.x.11..19
-export const MAX_APP_HOSTS = 99; // 10.77.1.101..199
+export const LAB_SUBNET = `${LAB_NET}.0.0/16`;
+export const MAX_NGINX_HOSTS = 9; // <net>.x.11..19
+export const MAX_APP_HOSTS = 99; // <net>.1.101..199
 export const MAX_CLIENTS = 2;
 
 /**
@@ -47,7 +50,7 @@ export interface ClientPlan {
   legs: Leg[];
 }
 
-// Client i lives in its own /24 on the public bridge (10.77.0.200, then 10.77.2.200), so
+// Client i lives in its own /24 on the public bridge (<net>.0.200, then <net>.2.200), so
 // nginx's ip_hash (first three octets) can tell them apart.
 function clientSubnet(i: number): number {
   return i === 1 ? 0 : i;
@@ -55,7 +58,7 @@ function clientSubnet(i: number): number {
 
 export function clientPrefixes(clients: number): string[] {
   const out: string[] = [];
-  for (let i = 2; i <= clients; i++) out.push(`10.77.${clientSubnet(i)}.0/24`);
+  for (let i = 2; i <= clients; i++) out.push(`${LAB_NET}.${clientSubnet(i)}.0/24`);
   return out;
 }
 
@@ -71,16 +74,16 @@ export function planHosts(nginxHosts: number, appHosts: number, clients = 1): Ho
     const name = `lb-${i}`;
     plans.push({
       name, role: "nginx", namespace: `${NAME_PREFIX}-${name}`,
-      address: `10.77.0.${10 + i}`, privateAddress: `10.77.1.${10 + i}`,
+      address: `${LAB_NET}.0.${10 + i}`, privateAddress: `${LAB_NET}.1.${10 + i}`,
       legs: [
-        { ifname: "eth0", hostIf: `${NAME_PREFIX}-l${i}p`, bridge: PUBLIC_BRIDGE, cidr: `10.77.0.${10 + i}/24`, onLink: clientPrefixes(clients) },
-        { ifname: "eth1", hostIf: `${NAME_PREFIX}-l${i}v`, bridge: PRIVATE_BRIDGE, cidr: `10.77.1.${10 + i}/24`, onLink: [] },
+        { ifname: "eth0", hostIf: `${NAME_PREFIX}-l${i}p`, bridge: PUBLIC_BRIDGE, cidr: `${LAB_NET}.0.${10 + i}/24`, onLink: clientPrefixes(clients) },
+        { ifname: "eth1", hostIf: `${NAME_PREFIX}-l${i}v`, bridge: PRIVATE_BRIDGE, cidr: `${LAB_NET}.1.${10 + i}/24`, onLink: [] },
       ],
     });
   }
   for (let i = 1; i <= appHosts; i++) {
     const name = `app-${i}`;
-    const addr = `10.77.1.${100 + i}`;
+    const addr = `${LAB_NET}.1.${100 + i}`;
     plans.push({
       name, role: "app", namespace: `${NAME_PREFIX}-${name}`, address: addr, privateAddress: addr,
       legs: [{ ifname: "eth0", hostIf: `${NAME_PREFIX}-a${i}v`, bridge: PRIVATE_BRIDGE, cidr: `${addr}/24`, onLink: [] }],
@@ -95,9 +98,9 @@ export function planClients(clients: number): ClientPlan[] {
   }
   const out: ClientPlan[] = [];
   for (let i = 1; i <= clients; i++) {
-    const address = `10.77.${clientSubnet(i)}.200`;
-    // Public segment only: on-link route to the nginx hosts' /24, never to 10.77.1.0/24.
-    const onLink = i === 1 ? [] : ["10.77.0.0/24"];
+    const address = `${LAB_NET}.${clientSubnet(i)}.200`;
+    // Public segment only: on-link route to the nginx hosts' /24, never to <net>.1.0/24.
+    const onLink = i === 1 ? [] : [`${LAB_NET}.0.0/24`];
     out.push({
       namespace: `${NAME_PREFIX}-client-${i}`, address,
       legs: [{ ifname: "eth0", hostIf: `${NAME_PREFIX}-c${i}p`, bridge: PUBLIC_BRIDGE, cidr: `${address}/24`, onLink }],

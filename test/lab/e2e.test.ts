@@ -9,10 +9,12 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labLeftovers, labStatus, sshRun, type LabState } from "../../lab";
 import { run } from "../../lab/hosts/exec";
+import { NAME_PREFIX } from "../../lab/hosts/paths";
+import { LAB_NET } from "../../lab/hosts/topology";
 import { DEPLOY_STATE_FILE } from "../../lab/engine/state";
 import {
   clientCanConnect, deployOnly, getFromClient, listFiles, MIN, onHost, remoteDigests, renderStackFile, requirement,
-  runnable, sshLogins, webtier, writeStackFile,
+  runnable, sshLoginsDuring, webtier, writeStackFile,
 } from "./e2eSupport";
 
 // Never skipped: without root or the lab's tools the suite fails, naming what is missing
@@ -91,17 +93,17 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
   }, 5 * MIN);
 
   it("reports the lab in `lab status --json`", async () => {
-    expect(url).toBe("http://10.77.0.11/");
+    expect(url).toBe(`http://${LAB_NET}.0.11/`);
     const r = await webtier(["lab", "status", "--json"]);
     expect(r.code).toBe(0);
     const status = JSON.parse(r.stdout);
     expect(status.url).toBe(url);
-    expect(status.clients).toEqual([{ namespace: "wtlab-client-1", address: "10.77.0.200" }]);
+    expect(status.clients).toEqual([{ namespace: `${NAME_PREFIX}-client-1`, address: `${LAB_NET}.0.200` }]);
     expect(status.hosts.map((h: any) => [h.name, h.role, h.address, h.privateAddress])).toEqual([
-      ["lb-1", "nginx", "10.77.0.11", "10.77.1.11"],
-      ["app-1", "app", "10.77.1.101", "10.77.1.101"],
-      ["app-2", "app", "10.77.1.102", "10.77.1.102"],
-      ["app-3", "app", "10.77.1.103", "10.77.1.103"],
+      ["lb-1", "nginx", `${LAB_NET}.0.11`, `${LAB_NET}.1.11`],
+      ["app-1", "app", `${LAB_NET}.1.101`, `${LAB_NET}.1.101`],
+      ["app-2", "app", `${LAB_NET}.1.102`, `${LAB_NET}.1.102`],
+      ["app-3", "app", `${LAB_NET}.1.103`, `${LAB_NET}.1.103`],
     ]);
   });
 
@@ -164,19 +166,19 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
   }, 2 * MIN);
 
   it("keeps uWSGI and SSH of app hosts unreachable from the client segment", async () => {
-    for (const app of ["10.77.1.101", "10.77.1.102", "10.77.1.103"]) {
+    for (const app of [`${LAB_NET}.1.101`, `${LAB_NET}.1.102`, `${LAB_NET}.1.103`]) {
       expect({ app, uwsgi: await clientCanConnect(state, app, 3031), ssh: await clientCanConnect(state, app, 22) }).toEqual({ app, uwsgi: false, ssh: false });
     }
-    expect(await clientCanConnect(state, "10.77.0.11", 80)).toBe(true);
+    expect(await clientCanConnect(state, `${LAB_NET}.0.11`, 80)).toBe(true);
     // The host's own firewall: on the private segment, only the nginx tier reaches uWSGI. This
     // machine has an address there too (the lab's apt proxy) and must be turned away.
-    const fromLab = await run("timeout", ["3", "bash", "-c", "</dev/tcp/10.77.1.101/3031"]);
+    const fromLab = await run("timeout", ["3", "bash", "-c", `</dev/tcp/${LAB_NET}.1.101/3031`]);
     expect(fromLab.code).not.toBe(0);
-    expect(await onHost(state, "lb-1", "timeout 3 bash -c '</dev/tcp/10.77.1.101/3031' && echo open")).toBe("open\n");
+    expect(await onHost(state, "lb-1", `timeout 3 bash -c '</dev/tcp/${LAB_NET}.1.101/3031' && echo open`)).toBe("open\n");
     expect(await onHost(state, "app-1", "nft list table inet webtier | grep -c 'tcp dport 3031'")).toBe("2\n");
     // uWSGI listens on the private address only; its stats on loopback.
     const listening = await onHost(state, "app-1", "ss -Hltn | awk '{print $4}' | sort");
-    expect(listening.split("\n").filter((l) => /:(3031|9191)$/.test(l))).toEqual(["10.77.1.101:3031", "127.0.0.1:9191"]);
+    expect(listening.split("\n").filter((l) => /:(3031|9191)$/.test(l))).toEqual([`${LAB_NET}.1.101:3031`, "127.0.0.1:9191"]);
   }, 2 * MIN);
 
   it("re-deploys the same config without a single remote command, files untouched", async () => {
@@ -184,15 +186,11 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
     const watched = (h: string) => (h === "lb-1" ? [...NGINX_LIVE, "/etc/sysctl.d/99-webtier.conf"] : ["/etc/webtier/uwsgi.ini", "/etc/systemd/system/webtier-uwsgi.service", "/etc/sysctl.d/99-webtier.conf"]);
     const stamp = (h: string) => onHost(state, h, `stat -c '%n %Y.%y' ${watched(h).join(" ")}; sha256sum ${watched(h).join(" ")}`);
     const before = await Promise.all(hosts.map(stamp));
-    await sleep(1100); // the logins above fall before the (whole-second) window opens
-    const t0 = Date.now() / 1000;
-    const outcome = await deployOnly({ stackFile });
-    const t1 = Date.now() / 1000;
+    const { result: outcome, logins } = await sshLoginsDuring(state, hosts, () => deployOnly({ stackFile }));
     console.log(`re-deploy, unchanged (deploy only): ${outcome.durationMs} ms`);
     expect(outcome.error).toBeUndefined();
     expect(outcome.stats).toEqual({ executed: 0, unchanged: firstDeploy, deleted: 0, remoteCommands: 0, dialAttempts: 0, bastionPeakConnections: 0 });
-    await sleep(1500); // the queries below log in after the window closed
-    for (const host of hosts) expect({ host, logins: await sshLogins(state, host, t0, t1) }).toEqual({ host, logins: 0 });
+    expect(logins).toEqual({ "lb-1": 0, "app-1": 0, "app-2": 0, "app-3": 0 });
     expect(await Promise.all(hosts.map(stamp))).toEqual(before);
   }, 5 * MIN);
 
@@ -215,7 +213,7 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
   it("converges on a connection-only change (the nginx host reached at its private address) without retiring anything", async () => {
     const stamp = () => Promise.all(["lb-1", "app-1"].map((h) => onHost(state, h, "cat /var/lib/webtier/host; systemctl is-active nginx webtier-uwsgi 2>/dev/null | head -1")));
     const before = await stamp();
-    for (const address of ["10.77.1.11", "10.77.0.11"]) {
+    for (const address of [`${LAB_NET}.1.11`, `${LAB_NET}.0.11`]) {
       const outcome = await deployOnly({ stackFile, addresses: { "lb-1": address } });
       expect({ address, error: outcome.error }).toEqual({ address, error: undefined });
       // Every command runs again (through the bastion's new address for app hosts); the uploads,
@@ -259,7 +257,7 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
     const r = await webtier(["lab", "up", "--config", broken]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^webtier: app-1: activate \(webtier-app-1-activate\): Process exited with status 1: running "sudo -n timeout /);
-    expect(r.stderr).toContain("uWSGI is not healthy on 10.77.1.101:3031; previous configuration restored.");
+    expect(r.stderr).toContain(`uWSGI is not healthy on ${LAB_NET}.1.101:3031; previous configuration restored.`);
     expect(r.stderr).toContain("previous configuration restored. First error: RuntimeError: boom at import. Recent log:");
     // Other hosts may upload the release (uploads run in parallel) but never activate it.
     const others = r.stdout.split("\n").filter((l) => /^(lb|app)-\d+ /.test(l) && !l.startsWith("app-1 "));
@@ -300,7 +298,7 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
     const file = writeStackFile(path.join(tmp, "Pulumi.listen.yaml"), { ...SETTINGS, uwsgi: { ...SETTINGS.uwsgi, listen: 5000 } });
     const out = await webtier(["lab", "up", "--config", file]);
     expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: "" });
-    for (const [host, address] of [["app-1", "10.77.1.101"], ["app-2", "10.77.1.102"], ["app-3", "10.77.1.103"]] as const) {
+    for (const [host, address] of [["app-1", `${LAB_NET}.1.101`], ["app-2", `${LAB_NET}.1.102`], ["app-3", `${LAB_NET}.1.103`]] as const) {
       // ss prints a listening socket's backlog in the Send-Q column.
       expect(await onHost(state, host, `ss -Hltn src ${address}:3031 | awk '{print $3}'`)).toBe("5000\n");
       expect(await onHost(state, host, "sysctl -n net.core.somaxconn")).toBe("5000\n");
@@ -317,7 +315,7 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
     expect(outcome.stdout).toMatch(/^app-3 +retire +[\d.]+s$/m);
     // Leaving the tiers dials nothing: app-3's own resources are only dropped from the state.
     expect(outcome.stdout).toContain("plan: command:remote:Command: 1 create, 1 update, 0 replace, 2 delete, 5 same\n");
-    expect(await upstreamServers(state)).toEqual([1, 2].map((n) => `    server 10.77.1.${100 + n}:3031 max_fails=3 fail_timeout=10s;`));
+    expect(await upstreamServers(state)).toEqual([1, 2].map((n) => `    server ${LAB_NET}.1.${100 + n}:3031 max_fails=3 fail_timeout=10s;`));
     expect(await onHost(state, "app-3", [
       "for u in webtier-uwsgi webtier-firewall; do systemctl is-active $u || true; done",
       "for d in /etc/webtier /var/lib/webtier /srv/webtier /usr/local/lib/webtier /etc/sysctl.d/99-webtier.conf; do [ ! -e $d ] || echo \"$d left\"; done",
@@ -327,7 +325,7 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
   }, 5 * MIN);
 
   it("scales 3 → 4 → 2 app hosts, re-rendering the upstream exactly and retiring the hosts that leave", async () => {
-    const server = (n: number) => `    server 10.77.1.${100 + n}:3031 max_fails=3 fail_timeout=10s;`;
+    const server = (n: number) => `    server ${LAB_NET}.1.${100 + n}:3031 max_fails=3 fail_timeout=10s;`;
     const out = await webtier(["lab", "up", "--app-hosts", "4", "--config", stackFile]);
     expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: "" });
     // The retired app-3 rejoins from scratch and app-4 is new; of the rest only the nginx activation

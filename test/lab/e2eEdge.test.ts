@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labStatus, type LabState } from "../../lab";
 import { run } from "../../lab/hosts/exec";
-import { TLS_CERTIFICATE_FILE } from "../../lab/hosts/paths";
+import { NAME_PREFIX, TLS_CERTIFICATE_FILE } from "../../lab/hosts/paths";
 import { parseWrk } from "../../lab/load/wrk";
 import { deployOnly, MIN, onHost, requirement, runnable, webtier, writeStackFile } from "./e2eSupport";
 
@@ -61,8 +61,8 @@ describe("the edge on the lab: 2 nginx hosts, HTTPS, rolling certificate rotatio
     // The key and the certificate are created once, before anything that serves them.
     expect(up.stdout).toContain("plan: tls:index/privateKey:PrivateKey: 1 create, 0 update, 0 replace, 0 delete, 0 same\n");
     expect(up.stdout).toContain("plan: tls:index/selfSignedCert:SelfSignedCert: 1 create, 0 update, 0 replace, 0 delete, 0 same\n");
-    expect(up.stdout).toMatch(/^verified lb-1 from wtlab-client-1: app-1 ×\d+, app-2 ×\d+$/m);
-    expect(up.stdout).toMatch(/^verified lb-2 from wtlab-client-1: app-1 ×\d+, app-2 ×\d+$/m);
+    expect(up.stdout).toMatch(new RegExp(`^verified lb-1 from ${NAME_PREFIX}-client-1: app-1 ×\\d+, app-2 ×\\d+$`, "m"));
+    expect(up.stdout).toMatch(new RegExp(`^verified lb-2 from ${NAME_PREFIX}-client-1: app-1 ×\\d+, app-2 ×\\d+$`, "m"));
     url = /^url: (\S+)$/m.exec(up.stdout)![1]!;
     state = (await labStatus())!;
   }, 20 * MIN);

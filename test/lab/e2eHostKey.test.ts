@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labStatus, type LabState } from "../../lab";
 import { run } from "../../lab/hosts/exec";
+import { LAB_NET } from "../../lab/hosts/topology";
 import { deployOnly, MIN, requirement, runnable, webtier } from "./e2eSupport";
 
 const PROGRAM = path.join(__dirname, "hostKeyProgram.ts");
@@ -47,20 +48,20 @@ describe("host-key bootstrap on a machine the stack created (lab: 1 nginx + 1 ap
   }, 5 * MIN);
 
   it("rotates the key first, then provisions and activates over connections pinned to the new key", async () => {
-    expect(await offeredKey("10.77.1.101")).toBe(bootstrapKey);
+    expect(await offeredKey(`${LAB_NET}.1.101`)).toBe(bootstrapKey);
     const outcome = await deployOnly({ program: PROGRAM });
     expect(outcome.error).toBeUndefined();
     const lines = outcome.stdout.split("\n").filter((l) => /^app-1 /.test(l));
     expect(lines.map((l) => l.split(/ +/)[1])).toEqual(["hostkey", "provision", "release", "activate"]);
-    expect(await offeredKey("10.77.1.101")).toBe(newKey);
+    expect(await offeredKey(`${LAB_NET}.1.101`)).toBe(newKey);
   }, 5 * MIN);
 
   it("no longer authenticates with the bootstrap key", async () => {
     const known = path.join(tmp, "bootstrap_known_hosts");
-    fs.writeFileSync(known, `10.77.1.101 ${bootstrapKey}\n`);
+    fs.writeFileSync(known, `${LAB_NET}.1.101 ${bootstrapKey}\n`);
     const r = await run("ssh", [
       "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${known}`, "-o", "GlobalKnownHostsFile=/dev/null",
-      "-o", "ConnectTimeout=5", "-i", state.privateKeyPath, "admin@10.77.1.101", "true",
+      "-o", "ConnectTimeout=5", "-i", state.privateKeyPath, `admin@${LAB_NET}.1.101`, "true",
     ], { timeoutMs: 30_000 });
     expect(r.code).toBe(255);
     expect(r.stderr).toContain("Host key verification failed.");

@@ -1,6 +1,9 @@
 // Helpers for the lab end-to-end tests: the CLI and a deploy-only child process, commands on lab
-// hosts, requests from the client namespace, and what the hosts' sshd logged.
+// hosts, requests from the client namespace (one by one, or a probe running through a change), and
+// windows on the hosts' journals (what sshd or a service logged during an action).
+import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { LAB_BINARIES, sshRun, type LabState } from "../../lab";
@@ -70,10 +73,111 @@ export async function clientCanConnect(state: LabState, address: string, port: n
   return r.code === 0;
 }
 
-/** SSH logins sshd accepted on a host between two instants (epoch seconds). */
-export async function sshLogins(state: LabState, host: string, since: number, until: number): Promise<number> {
-  const out = await onHost(state, host, `journalctl --no-pager -q _COMM=sshd --since @${Math.floor(since)} --until @${Math.ceil(until)} | grep -c 'Accepted publickey' || true`);
-  return Number(out.trim());
+// Journal windows: a line with its own tag, written through the syslog socket, opens or closes a
+// window once journald has stored it. journald reads that socket in order, so every line logged
+// through it before the mark (sshd's logins among them) is stored by then too: no clock and no
+// sleep decide what falls inside a window.
+const MARK_TAG = "webtier-e2e";
+
+/** Writes `mark` into the journal and waits (30 s at most) until journald has stored it. */
+function markScript(mark: string): string {
+  return [
+    `logger -t ${MARK_TAG} '${mark}'`,
+    "deadline=$((SECONDS + 30))",
+    `until journalctl -q --no-pager -o cat -t ${MARK_TAG} | grep -qx '${mark}'; do`,
+    `  [ "$SECONDS" -lt "$deadline" ] || { echo 'journald did not store ${mark} within 30 s' >&2; exit 1; }`,
+    "  sleep 0.2",
+    "done",
+  ].join("\n");
+}
+
+/** Opens a journal window on a host: returns its mark. */
+export async function journalMark(state: LabState, host: string): Promise<string> {
+  const mark = `mark-${randomUUID()}`;
+  await onHost(state, host, markScript(mark));
+  return mark;
+}
+
+/**
+ * The lines journalctl `matches` selects that a host logged after `mark` (since its boot without
+ * one), polled (every 0.5 s, `timeoutMs` at most) until `done` accepts them: journald stores a
+ * service's output when it reads it, a moment after the event.
+ */
+export async function journalAfter(
+  state: LabState, host: string, mark: string | undefined, matches: string, done: (lines: string[]) => boolean, timeoutMs = 60_000,
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const out = await onHost(state, host, `journalctl -q --no-pager -b -o cat ${matches} + SYSLOG_IDENTIFIER=${MARK_TAG}`);
+    const all = out.split("\n").filter((l) => l !== "");
+    if (mark !== undefined && !all.includes(mark)) throw new Error(`${host}: ${mark} is not in the journal`);
+    const lines = all.slice(mark === undefined ? 0 : all.indexOf(mark) + 1).filter((l) => !/^mark-[0-9a-f-]{36}$/.test(l));
+    if (done(lines) || Date.now() > deadline) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Closes a window opened by `from` and counts the logins sshd accepted inside it, less this session's own. */
+async function loginsSince(state: LabState, host: string, from: string): Promise<number> {
+  const to = `mark-${randomUUID()}`;
+  const out = await onHost(state, host, [
+    markScript(to),
+    `journalctl -q --no-pager -o cat _COMM=sshd + SYSLOG_IDENTIFIER=${MARK_TAG}`
+      + ` | awk '$0 == "${from}" { on = 1; next } $0 == "${to}" { on = 0 } on && /Accepted publickey/ { n++ } END { print n + 0 }'`,
+  ].join("\n"));
+  // sshd logs a login before the session's command runs: this session's own is inside the window.
+  return Number(out.trim()) - 1;
+}
+
+/**
+ * The SSH logins each host's sshd accepted while `action` ran. App hosts are reached through the
+ * bastion, which logs each hop as a login too: the windows open on app hosts first and close on
+ * them last, so no hop of this bookkeeping lands inside the bastion's window.
+ */
+export async function sshLoginsDuring<T>(state: LabState, hosts: string[], action: () => Promise<T>): Promise<{ result: T; logins: Record<string, number> }> {
+  const role = (name: string) => state.hosts.find((h) => h.name === name)?.role;
+  const apps = hosts.filter((h) => role(h) === "app");
+  const nginx = hosts.filter((h) => role(h) !== "app");
+  const marks: Record<string, string> = {};
+  for (const host of [...apps, ...nginx]) marks[host] = await journalMark(state, host);
+  const result = await action();
+  const logins: Record<string, number> = {};
+  for (const host of [...nginx, ...apps]) logins[host] = await loginsSince(state, host, marks[host]!);
+  return { result, logins: Object.fromEntries(hosts.map((h) => [h, logins[h]!])) };
+}
+
+export interface ProbeOutcome {
+  requests: number;
+  /** `status served-by` → count; a failed request shows as `000 `. */
+  answers: Record<string, number>;
+}
+
+/**
+ * Sends requests one after another from the client namespace, each on a new connection, while
+ * `action` runs: what a user would have seen during a change.
+ */
+export async function probeDuring<T>(state: LabState, url: string, action: () => Promise<T>): Promise<{ result: T; probe: ProbeOutcome }> {
+  const stop = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "wtlab-probe-")), "stop");
+  const loop = [
+    'while [ ! -e "$1" ]; do',
+    "  curl -s -o /dev/null -m 10 -w '%{http_code} %header{x-served-by}\\n' \"$2\" || true",
+    "  sleep 0.02",
+    "done",
+  ].join("\n");
+  const probing = run("ip", ["netns", "exec", state.clients[0]!.namespace, "bash", "-c", loop, "probe", stop, url], { timeoutMs: 40 * MIN });
+  let result: T;
+  try {
+    result = await action();
+  } finally {
+    fs.writeFileSync(stop, "");
+  }
+  const r = await probing;
+  fs.rmSync(path.dirname(stop), { recursive: true, force: true });
+  if (r.code !== 0) throw new Error(`probe loop exited ${r.code}: ${r.stderr}`);
+  const answers: Record<string, number> = {};
+  const lines = r.stdout.split("\n").filter((l) => l !== "");
+  for (const line of lines) answers[line] = (answers[line] ?? 0) + 1;
+  return { result, probe: { requests: lines.length, answers } };
 }
 
 /** A stack config file holding `values` (webtier:* keys), like a Pulumi.<stack>.yaml. */
