@@ -1,6 +1,7 @@
 // The webtier Pulumi program: the only place that reads stack configuration.
 import * as pulumi from "@pulumi/pulumi";
-import { checkConfig, ConfigError, parseConfig, SECRET_KEYS, toStackConfig, WebtierStack } from "./components";
+import { ConfigError, parseConfig, SECRET_KEYS, toStackConfig, WebtierStack } from "./components";
+import { checkStackConfig } from "./components/webtierStackCheck";
 
 const NAMESPACE = "webtier";
 
@@ -30,10 +31,10 @@ const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfi
 
 const config = new pulumi.Config(NAMESPACE);
 const values = readWebtierConfig();
-// Existing hosts are all known now: check everything up front. On AWS the hosts do not exist
-// yet; WebTier checks the cross-tier rules against the instances it is given.
-const checked = values.aws === undefined ? checkConfig(values) : undefined;
-if (checked && !checked.ok) throw new ConfigError(checked.errors);
+// Every problem up front, before a resource is registered; on AWS against stand-ins of the
+// machines the stack will create (a refusal after them would leave them created).
+const checked = checkStackConfig(values);
+if (!checked.ok) throw new ConfigError(checked.errors);
 const parsed = parseConfig(values);
 if (!parsed.config) throw new ConfigError(parsed.errors);
 

@@ -17,6 +17,11 @@ export interface AppTierArgs {
   ready?: Record<string, pulumi.Resource>;
 }
 
+/** The rule on rollout.batchSize: how many app hosts change at once. */
+export function checkBatchSize(batchSize: number): string[] {
+  return Number.isInteger(batchSize) && batchSize >= 1 ? [] : [`rollout.batchSize (${batchSize}) must be a positive integer`];
+}
+
 /** uWSGI on N app hosts: provisioned all at once, activated batch by batch. */
 export class AppTier extends pulumi.ComponentResource {
   readonly hosts: HostConfiguration[];
@@ -24,10 +29,9 @@ export class AppTier extends pulumi.ComponentResource {
   readonly done: pulumi.Resource[];
 
   constructor(name: string, args: AppTierArgs, opts?: pulumi.ComponentResourceOptions) {
+    const problems = checkBatchSize(args.batchSize);
+    if (problems.length > 0) throw new ConfigError(problems);
     super("webtier:index:AppTier", name, {}, opts);
-    if (!Number.isInteger(args.batchSize) || args.batchSize < 1) {
-      throw new ConfigError([`rollout.batchSize (${args.batchSize}) must be a positive integer`]);
-    }
     this.hosts = [];
     args.hosts.forEach((host, i) => {
       const batchStart = Math.floor(i / args.batchSize) * args.batchSize;

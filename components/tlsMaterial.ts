@@ -44,6 +44,15 @@ function selfSigned(name: string, sources: TlsSources, parent: pulumi.Resource):
   return { certificate: cert.certPem, key: key.privateKeyPem };
 }
 
+/** The rule on the secret `tlsKey`: set exactly when nginx serves a configured certificate. */
+export function checkTlsKey(settings: TlsSettings | undefined, key: pulumi.Input<string> | undefined): string[] {
+  const configured = settings?.certificate !== undefined;
+  const onNginx = configured || settings?.selfSigned === true;
+  if (!onNginx && key !== undefined) return ["tlsKey (secret) is set but tls.certificate is not: the key belongs to the certificate nginx serves"];
+  if (configured && key === undefined) return ["tlsKey (unset) is required with tls.certificate: pulumi config set --secret webtier:tlsKey < key.pem"];
+  return [];
+}
+
 /**
  * Where nginx's certificate comes from: the stack's (`tls.certificate` with the secret `tlsKey`) or
  * one generated once for the stack (`tls.selfSigned`). Undefined when TLS is off on nginx (no `tls`,
@@ -51,17 +60,13 @@ function selfSigned(name: string, sources: TlsSources, parent: pulumi.Resource):
  */
 export function tlsMaterial(name: string, sources: TlsSources, parent: pulumi.Resource): TlsMaterial | undefined {
   const settings = sources.settings;
+  const problems = checkTlsKey(settings, sources.key);
+  if (problems.length > 0) throw new ConfigError(problems);
   const onNginx = settings !== undefined && (settings.certificate !== undefined || settings.selfSigned === true);
-  if (!onNginx) {
-    if (sources.key !== undefined) throw new ConfigError(["tlsKey (secret) is set but tls.certificate is not: the key belongs to the certificate nginx serves"]);
-    return undefined;
-  }
+  if (!onNginx) return undefined;
   let material: { certificate: pulumi.Output<string>; key: pulumi.Output<string> };
   if (settings.certificate !== undefined) {
-    if (sources.key === undefined) {
-      throw new ConfigError(["tlsKey (unset) is required with tls.certificate: pulumi config set --secret webtier:tlsKey < key.pem"]);
-    }
-    material = { certificate: pulumi.output(settings.certificate), key: pulumi.output(sources.key) };
+    material = { certificate: pulumi.output(settings.certificate), key: pulumi.output(sources.key!) };
   } else {
     material = selfSigned(name, sources, parent);
   }

@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { appDirOf, readAppSource } from "./appSource";
 import type { RemoteHost } from "./host";
-import { AppTier } from "./appTier";
+import { AppTier, checkBatchSize } from "./appTier";
 import { aptProxyIsSecret, redactAptProxy, secretWhen } from "./aptProxySecret";
 import { NginxTier } from "./nginxTier";
 import { rotateHostKey } from "./hostKeyRotation";
 import { releaseBundle } from "./releaseBundle";
 import { retireHost } from "./retire";
-import { tlsMaterial } from "./tlsMaterial";
+import { checkTlsKey, tlsMaterial } from "./tlsMaterial";
 import {
   checkConfig,
   encodeBundle,
@@ -146,12 +146,14 @@ export class WebTier extends pulumi.ComponentResource {
   readonly tlsCertificate?: pulumi.Output<string>;
 
   constructor(name: string, args: WebTierArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("webtier:index:WebTier", name, {}, opts);
+    // Refused before a single resource is registered.
     if (args.nginxHosts.length === 0) throw new ConfigError(["hosts.nginx ([]) must list at least one host"]);
     const app = readAppSource(args.appDir ?? appDirOf(args.settings.app?.source, process.cwd()));
-
     // Validate now (stand-in addresses); render for real once every address is known.
     plan(args, app.releaseId);
+    const problems = [...checkTlsKey(args.settings.tls, args.tlsKey), ...checkBatchSize(args.rolloutBatchSize ?? 1)];
+    if (problems.length > 0) throw new ConfigError(problems);
+    super("webtier:index:WebTier", name, {}, opts);
     const nginxAddresses = addressesOf(args.nginxHosts);
     const tls = tlsMaterial(name, {
       settings: args.settings.tls,

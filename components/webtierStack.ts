@@ -4,8 +4,9 @@ import { appDirOf } from "./appSource";
 import { AwsTiers, drainSecondsFor, NLB_HEALTH_CHECK } from "./aws";
 import type { RemoteHost } from "./host";
 import type { WebtierStackConfig } from "./configTypes";
-import { frontDoorOf, NGINX_DEFAULTS, resolveTls, UWSGI_DEFAULTS, validateModes } from "./render";
+import { frontDoorOf } from "./render";
 import { ConfigError } from "./stackConfig";
+import { awsTiersArgs, checkWebtierStack } from "./webtierStackCheck";
 import { siteOrigin, WebTier } from "./webTier";
 
 export interface WebtierStackArgs {
@@ -21,12 +22,6 @@ export interface WebtierStackArgs {
   aptProxySecret?: boolean;
   /** PEM private key of `config.tls.certificate` (the secret `webtier:tlsKey`). */
   tlsKey?: pulumi.Input<string>;
-}
-
-/** The TCP port of an http(s) proxy URL (the scheme's default when it names none). */
-function proxyPortOf(url: string): number {
-  const parsed = new URL(url);
-  return parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80;
 }
 
 /**
@@ -52,9 +47,11 @@ export class WebtierStack extends pulumi.ComponentResource {
   readonly deployKey?: pulumi.Output<string>;
 
   constructor(name: string, args: WebtierStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Every problem at once, before a single resource is registered: on AWS, before a machine
+    // exists (webtierStackCheck.ts).
+    const problems = checkWebtierStack(args);
+    if (problems.length > 0) throw new ConfigError(problems);
     super("webtier:index:WebtierStack", name, {}, opts);
-    const modeErrors = validateModes(args.config);
-    if (modeErrors.length > 0) throw new ConfigError(modeErrors);
     const { hosts, bastion, aws, rollout, ...stackSettings } = args.config;
     let settings = stackSettings;
     const appDir = appDirOf(settings.app?.source, args.baseDir);
@@ -66,32 +63,12 @@ export class WebtierStack extends pulumi.ComponentResource {
     let privateKey: pulumi.Input<string>;
     let frontDoor: { dnsName: pulumi.Output<string>; loadBalanced: boolean } | undefined;
     if (aws) {
-      if (args.sshPrivateKey !== undefined) {
-        throw new ConfigError(["sshPrivateKey is only for existing hosts: on AWS webtier generates the deploy key"]);
-      }
       // Lives (encrypted) in the stack state only; exported as a secret for debugging over SSH.
       const key = new tls.PrivateKey(`${name}-deploy-key`, { algorithm: "ED25519" }, { parent: this });
       privateKey = key.privateKeyOpenssh;
       this.deployKey = pulumi.secret(key.privateKeyOpenssh);
       const mode = frontDoorOf(args.config)!;
-      const tlsTuning = resolveTls(settings.tls);
-      const nginxPort = settings.nginx?.port ?? NGINX_DEFAULTS.port;
-      const tiers = new AwsTiers(`${name}-aws`, {
-        ...aws,
-        frontDoor: mode,
-        healthPath: settings.nginx?.healthPath ?? NGINX_DEFAULTS.healthPath,
-        // The HTTPS port is opened only with TLS; with an ACM certificate the NLB ends TLS itself.
-        ...(tlsTuning === undefined ? {} : { tlsPort: tlsTuning.port }),
-        ...(tlsTuning?.certificateArn === undefined ? {} : { tlsOffload: { certificateArn: tlsTuning.certificateArn, targetPort: tlsTuning.offloadPort } }),
-        nginxCount: aws.nginxCount ?? 1,
-        appCount: aws.appCount ?? 2,
-        adminCidr: aws.adminCidr!,
-        httpCidrs: settings.clientCidrs,
-        nginxPort,
-        uwsgiPort: settings.uwsgi?.socketPort ?? UWSGI_DEFAULTS.socketPort,
-        ...(aws.egress === "proxy" && settings.aptProxy !== undefined ? { aptProxyPort: proxyPortOf(settings.aptProxy) } : {}),
-        sshPublicKey: key.publicKeyOpenssh,
-      }, { parent: this });
+      const tiers = new AwsTiers(`${name}-aws`, awsTiersArgs(aws, settings, key.publicKeyOpenssh), { parent: this });
       nginxHosts = tiers.nginxHosts;
       appHosts = tiers.appHosts;
       frontDoor = { dnsName: tiers.frontDoor.dnsName, loadBalanced: mode === "nlb" };
@@ -103,8 +80,8 @@ export class WebtierStack extends pulumi.ComponentResource {
       // App hosts live in private subnets: SSH reaches them through the first nginx host.
       jumpHost = nginxHosts[0];
     } else {
-      if (!hosts) throw new ConfigError(["hosts is required unless aws is set: list the existing nginx and app hosts"]);
-      if (args.sshPrivateKey === undefined) throw new ConfigError(["sshPrivateKey is required for existing hosts: pulumi config set --secret webtier:sshPrivateKey < key"]);
+      // checkWebtierStack made sure both are set.
+      if (!hosts || args.sshPrivateKey === undefined) throw new Error("existing hosts need hosts and sshPrivateKey");
       privateKey = args.sshPrivateKey;
       nginxHosts = hosts.nginx;
       appHosts = hosts.app;

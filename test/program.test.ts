@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { existingHostsConfig, TEST_KEY } from "./support/programConfig";
-import { recordResources, settled, unwrapSecrets, valueOf } from "./support/pulumi";
+import { mockPulumi, unwrapSecrets, valueOf } from "./support/pulumi";
 import { testHostKey } from "./support/hostKeys";
 
-const resources = recordResources();
+const mocks = mockPulumi();
+const resources = mocks.resources;
 pulumi.runtime.setAllConfig(
   { ...existingHostsConfig(100), "webtier:appEnvironment": JSON.stringify({ SECRET_TOKEN: "tok-123" }) },
   ["webtier:sshPrivateKey", "webtier:appEnvironment"],
@@ -14,7 +15,7 @@ let program: typeof import("../index");
 beforeAll(async () => {
   program = await import("../index.js");
   await valueOf(program.stepOutputs);
-  await settled(resources);
+  await mocks.idle();
 }, 120_000);
 
 describe("the Pulumi program (index.ts) in existing-hosts mode with 100 app hosts", () => {
@@ -47,7 +48,7 @@ describe("the Pulumi program (index.ts) in existing-hosts mode with 100 app host
   it("reaches app hosts through the bastion with the secret deploy key", () => {
     const prepare = resources.find((r) => r.name === "webtier-app-57-provision")!;
     const connection = unwrapSecrets(prepare.inputs.connection);
-    expect(connection).toMatchObject({ host: "10.0.1.66", user: "admin", privateKey: TEST_KEY, proxy: { host: "203.0.113.10", hostKey: testHostKey("lb") } });
+    expect(connection).toMatchObject({ host: "10.0.1.67", user: "admin", privateKey: TEST_KEY, proxy: { host: "203.0.113.10", hostKey: testHostKey("lb1") } });
   });
 
   it("keeps every secret out of every command string", () => {

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AWS_FUNCTIONS, awsOutputs } from "./support/previewProgram";
-import { bundleFiles, decodeBundle, isSecret, recordResources, settled, unwrapSecrets, valueOf } from "./support/pulumi";
+import { bundleFiles, decodeBundle, isSecret, mockPulumi, unwrapSecrets, valueOf } from "./support/pulumi";
 
-const resources = recordResources(awsOutputs(), AWS_FUNCTIONS);
+const mocks = mockPulumi({ outputs: awsOutputs(), functions: AWS_FUNCTIONS });
+const resources = mocks.resources;
 pulumi.runtime.setAllConfig(
   {
     "aws:region": "eu-west-1",
@@ -17,7 +18,7 @@ let program: typeof import("../index");
 beforeAll(async () => {
   program = await import("../index.js");
   await valueOf(program.stepOutputs);
-  await settled(resources);
+  await mocks.idle();
 }, 60_000);
 
 describe("the Pulumi program in AWS mode", () => {

@@ -6,20 +6,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drainSecondsFor, NLB_HEALTH_CHECK } from "../components/aws";
 import { makeTestPki } from "./render/testCertificates";
 import { AWS_FUNCTIONS, awsOutputs } from "./support/previewProgram";
-import { bundleFiles, decodeBundle, recordResources, settled, unwrapSecrets, valueOf } from "./support/pulumi";
+import { bundleFiles, decodeBundle, mockPulumi, unwrapSecrets, valueOf } from "./support/pulumi";
 
 const pki = makeTestPki();
 afterAll(() => pki.cleanup());
 const DNS_NAME = "webtier-door-0123456789.elb.eu-west-1.amazonaws.com";
 
 const aws = awsOutputs();
-const resources = recordResources((type, name, inputs) => {
+const nlbOutputs = (type: string, name: string, inputs: any): Record<string, unknown> => {
   if (type === "aws:lb/loadBalancer:LoadBalancer") return { dnsName: DNS_NAME, arn: `arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/${name}/1` };
   // The certificate's key (ECDSA) and the certificate; the deploy key as for every AWS stack.
   if (type === "tls:index/privateKey:PrivateKey" && inputs.algorithm === "ECDSA") return { privateKeyPem: pki.selfSigned.key };
   if (type === "tls:index/selfSignedCert:SelfSignedCert") return { certPem: pki.selfSigned.certificate };
   return aws(type, name, inputs);
-}, AWS_FUNCTIONS);
+};
+const mocks = mockPulumi({ outputs: nlbOutputs, functions: AWS_FUNCTIONS });
+const resources = mocks.resources;
 pulumi.runtime.setAllConfig(
   {
     "aws:region": "eu-west-1",
@@ -33,7 +35,7 @@ let program: typeof import("../index");
 beforeAll(async () => {
   program = await import("../index.js");
   await valueOf(program.stepOutputs);
-  await settled(resources);
+  await mocks.idle();
 }, 60_000);
 
 const named = (type: string) => resources.filter((r) => r.type === type);

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect, it } from "vitest";
 import { existingHostsConfig } from "./support/programConfig";
-import { recordResources } from "./support/pulumi";
+import { mockPulumi } from "./support/pulumi";
 
-const resources = recordResources();
+const mocks = mockPulumi();
 pulumi.runtime.setAllConfig(
   existingHostsConfig(2, { uwsgi: { workerz: 4, harakiri: 75 }, balancing: "ip_hash", bastion: "lb-9" }),
   ["webtier:sshPrivateKey"],
@@ -18,5 +18,7 @@ it("refuses an invalid stack config with every problem and declares nothing", as
       "  - uwsgi.harakiri (75) must be below nginx.uwsgiReadTimeout (60)",
     ].join("\n"),
   );
-  expect(resources).toEqual([]);
+  // Registration is asynchronous: only once the program is idle does "nothing" mean nothing.
+  await mocks.idle();
+  expect(mocks.resources).toEqual([]);
 });

@@ -1,15 +1,15 @@
 // `pulumi preview` / the preview of `pulumi up` for a NEW AWS stack: no instance or key exists,
 // so every address and host key is unknown. The provider's Check must still pass everywhere.
 import { beforeAll, describe, expect, it } from "vitest";
-import { settled } from "./support/pulumi";
-import { checkFailures, holdsUnknown, recordAwsPreview, remoteResourcesPerHost, setAwsConfig } from "./support/previewProgram";
+import { checkFailures, holdsUnknown, mockAwsPreview, remoteResourcesPerHost, setAwsConfig } from "./support/previewProgram";
 
-const resources = recordAwsPreview(() => false);
+const mocks = mockAwsPreview(() => false);
+const resources = mocks.resources;
 setAwsConfig(3);
 
 beforeAll(async () => {
   await import("../index.js");
-  await settled(resources);
+  await mocks.idle();
 }, 60_000);
 
 describe("the program previewed for a new AWS stack (1 nginx + 3 app hosts)", () => {

@@ -1,15 +1,15 @@
 // The preview of a scale-out from 3 to 4 app hosts: the existing instances answer with their
 // addresses, the new one's are unknown — and so is the upstream every nginx payload renders.
 import { beforeAll, describe, expect, it } from "vitest";
-import { settled } from "./support/pulumi";
-import { checkFailures, holdsUnknown, recordAwsPreview, remoteResourcesPerHost, setAwsConfig } from "./support/previewProgram";
+import { checkFailures, holdsUnknown, mockAwsPreview, remoteResourcesPerHost, setAwsConfig } from "./support/previewProgram";
 
-const resources = recordAwsPreview((type, name) => type !== "aws:ec2/instance:Instance" || !name.endsWith("-app-4"));
+const mocks = mockAwsPreview((type, name) => type !== "aws:ec2/instance:Instance" || !name.endsWith("-app-4"));
+const resources = mocks.resources;
 setAwsConfig(4);
 
 beforeAll(async () => {
   await import("../index.js");
-  await settled(resources);
+  await mocks.idle();
 }, 60_000);
 
 describe("the program previewed for a scale-out from 3 to 4 app hosts", () => {

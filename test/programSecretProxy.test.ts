@@ -2,9 +2,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { existingHostsConfig } from "./support/programConfig";
-import { isSecret, recordResources, settled, valueOf } from "./support/pulumi";
+import { isSecret, mockPulumi, valueOf } from "./support/pulumi";
 
-const resources = recordResources();
+const mocks = mockPulumi();
+const resources = mocks.resources;
 pulumi.runtime.setAllConfig(
   existingHostsConfig(2, { aptProxy: "http://10.0.0.5:3128" }),
   ["webtier:sshPrivateKey", "webtier:aptProxy"],
@@ -14,7 +15,7 @@ let program: typeof import("../index");
 beforeAll(async () => {
   program = await import("../index.js");
   await valueOf(program.stepOutputs);
-  await settled(resources);
+  await mocks.idle();
 }, 60_000);
 
 describe("the program with webtier:aptProxy set as a secret", () => {

@@ -1,8 +1,9 @@
 import { describeIssue, show, valueAt } from "./messages";
 import { checkPrivileges } from "./privileges";
-import { configSchema, type WebtierConfig } from "./schema";
+import { configSchema, type HostEntry, type WebtierConfig } from "./schema";
 import { frontDoorOf, validateTls } from "./tls";
-import { resolveTuning, type Host, type Tuning } from "./tuning";
+import { resolveTuning, type Host, type Role, type Tuning } from "./tuning";
+import { STAND_IN_HOST_KEY } from "./valueRules";
 
 // One message style everywhere: `<key> (<value>) <rule>` (messages.ts).
 
@@ -219,7 +220,45 @@ function checkTierSizes(config: WebtierConfig): string[] {
     .map((role) => `hosts.${role} ([]) must list at least one host`);
 }
 
-function validateConfig(config: WebtierConfig, now: Date, tuning = resolveTuning(config)): Findings {
+/**
+ * How the AWS layer names and reaches the machines it creates. Given to checkConfigWithAwsHosts,
+ * it lets the rules that read the hosts (SSH users and ports, one app host or more) judge an AWS
+ * stack before its machines exist, against stand-ins of them.
+ */
+export interface AwsHostShape {
+  /** Host names per tier: `<prefix>-1`, `<prefix>-2`, … */
+  prefix: Record<Role, string>;
+  /** The SSH user of every created machine. */
+  user: string;
+  /** Machines per tier when `aws.nginxCount` / `aws.appCount` is unset. */
+  defaultCount: Record<Role, number>;
+}
+
+// The machines of a created tier are alike to every rule (one SSH user and port, a pinned key,
+// addresses of their own): two stand for them all, and one alone for a single-host tier. So a
+// count (any positive integer) never becomes a list as long as itself.
+const STAND_INS_PER_TIER = 2;
+
+/** An AWS stack's config with stand-ins for the hosts it creates, as the rules see it. */
+function withCreatedHosts(config: WebtierConfig, shape: AwsHostShape | undefined): WebtierConfig {
+  if (shape === undefined || config.aws === undefined || config.hosts !== undefined) return config;
+  let k = 0;
+  // 198.18.0.0/15 is the benchmarking range (RFC 2544): never a real host's address.
+  const address = () => `198.18.0.${++k}`;
+  const tier = (role: Role, count: number): HostEntry[] =>
+    Array.from({ length: Math.min(count, STAND_INS_PER_TIER) }, (_, i) => ({
+      name: `${shape.prefix[role]}-${i + 1}`,
+      address: address(),
+      // nginx hosts have a public and a private address, app hosts only a private one.
+      ...(role === "nginx" ? { privateAddress: address() } : {}),
+      user: shape.user,
+      hostKey: STAND_IN_HOST_KEY,
+    }));
+  const aws = config.aws;
+  return { ...config, hosts: { nginx: tier("nginx", aws.nginxCount ?? shape.defaultCount.nginx), app: tier("app", aws.appCount ?? shape.defaultCount.app) } };
+}
+
+function validateConfig(config: WebtierConfig, now: Date, tuning: Tuning): Findings {
   const modes = validateModes(config);
   const findings = validateTuning(tuning, now);
   const source = appSourceWarning(config.app?.source);
@@ -231,16 +270,29 @@ function validateConfig(config: WebtierConfig, now: Date, tuning = resolveTuning
 
 /**
  * Parse, resolve and validate: the single entry point for any `webtier:*` config object.
- * `now` is when certificates must be valid: the real clock unless a test sets it.
+ * `now` is when certificates must be valid: the real clock unless a test sets it. An AWS stack's
+ * settings are judged here by the rules that need no host; checkConfigWithAwsHosts judges them all.
  */
 export function checkConfig(input: unknown, now: Date = new Date()): CheckResult {
+  return check(input, now, undefined);
+}
+
+/**
+ * checkConfig, with an AWS stack judged against stand-ins of the machines it creates, shaped as
+ * `aws` describes them (they are its tuning's hosts). Other configs are checked as by checkConfig.
+ */
+export function checkConfigWithAwsHosts(input: unknown, aws: AwsHostShape, now: Date = new Date()): CheckResult {
+  return check(input, now, aws);
+}
+
+function check(input: unknown, now: Date, aws: AwsHostShape | undefined): CheckResult {
   const parsed = parseConfig(input);
   if (!parsed.config) {
     const rest = parseConfig(withoutInvalidKeys(input));
-    const more = rest.config ? validateConfig(rest.config, now) : { errors: [], warnings: [] };
+    const more = rest.config ? validateConfig(rest.config, now, resolveTuning(withCreatedHosts(rest.config, aws))) : { errors: [], warnings: [] };
     return { ok: false, errors: [...parsed.errors, ...more.errors], warnings: more.warnings };
   }
-  const tuning = resolveTuning(parsed.config);
+  const tuning = resolveTuning(withCreatedHosts(parsed.config, aws));
   const findings = validateConfig(parsed.config, now, tuning);
   return findings.errors.length > 0 ? { ok: false, ...findings } : { ok: true, tuning, ...findings };
 }

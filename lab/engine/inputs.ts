@@ -4,7 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 
 export const COMMAND = "command:remote:Command";
 export const COPY = "command:remote:CopyToRemote";
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+/** How the Pulumi runtime marks a secret on the wire: `{ [SECRET_SIG]: SECRET_VALUE, value }`. */
+export const SECRET_SIG = pulumi.runtime.specialSigKey;
+export const SECRET_VALUE = pulumi.runtime.specialSecretSig;
 /** How the Pulumi runtime encodes an unknown value on the wire. */
 export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

@@ -5,6 +5,7 @@
 // `setMocks` does (runtime/mocks.js): setMockOptions + the same store flags. It also applies
 // `additionalSecretOutputs`, as Pulumi's engine does.
 import type { DeployEngine } from "./engine";
+import { SECRET_SIG, SECRET_VALUE } from "./inputs";
 
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: unknown) => any };
 const settings = require("@pulumi/pulumi/runtime/settings") as {
@@ -20,9 +21,6 @@ const fromSdk = (id: string) => require(require.resolve(id, { paths: [require.re
 const structproto = fromSdk("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript: (v: unknown) => unknown } };
 const resproto = require("@pulumi/pulumi/proto/resource_pb") as { RegisterResourceResponse: new () => any };
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET = "1b47061264138c4ac30d75fd1eb44270";
-
 /**
  * The engine marks the outputs named in `additionalSecretOutputs` secret (the SDK only forwards the
  * option: @pulumi/tls asks for its private keys this way, @pulumi/command for `connection`).
@@ -30,7 +28,7 @@ const SECRET = "1b47061264138c4ac30d75fd1eb44270";
 export function markSecretOutputs(state: Record<string, unknown>, names: string[]): Record<string, unknown> {
   const isSecret = (v: unknown) => typeof v === "object" && v !== null && SECRET_SIG in v;
   return Object.fromEntries(Object.entries(state).map(([k, v]) =>
-    [k, names.includes(k) && v !== undefined && !isSecret(v) ? { [SECRET_SIG]: SECRET, value: v } : v]));
+    [k, names.includes(k) && v !== undefined && !isSecret(v) ? { [SECRET_SIG]: SECRET_VALUE, value: v } : v]));
 }
 
 /** Options the engine does not act on: a program that sets one is refused, not half-applied. */

@@ -12,7 +12,7 @@
 //   delete: nothing (the state forgets it);
 // - outputs: the state, inputs (with defaults) included; sensitive attributes come back secret.
 import type { CheckFailure } from "./check";
-import { isUnknown, unwrapSecrets } from "./inputs";
+import { isUnknown, SECRET_SIG, SECRET_VALUE, unwrapSecrets } from "./inputs";
 import { changedKeys, type Operation } from "./plan";
 import { EXTENDED_KEY_USAGES, issueSelfSignedCert, KEY_USAGES, type CertRequest } from "./tlsCert";
 import { ALGORITHMS, ECDSA_CURVES, generateKey, keyMaterial, type Algorithm, type EcdsaCurve } from "./tlsKeys";
@@ -22,8 +22,6 @@ export const SELF_SIGNED_CERT = "tls:index/selfSignedCert:SelfSignedCert";
 export const TLS_TYPES: readonly string[] = [PRIVATE_KEY, SELF_SIGNED_CERT];
 export const isTlsResource = (type: string) => TLS_TYPES.includes(type);
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET = "1b47061264138c4ac30d75fd1eb44270";
 /** The attributes the provider's schema marks Sensitive: the bridge returns them as secrets. */
 export const SENSITIVE_OUTPUTS: Record<string, readonly string[]> = {
   [PRIVATE_KEY]: ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"],
@@ -129,5 +127,5 @@ export function updateTls(inputs: Inputs, oldOutputs: Inputs): Inputs {
 /** The outputs as the program receives them: sensitive ones wrapped as secrets. */
 export function presentTlsOutputs(type: string, outputs: Inputs): Inputs {
   const sensitive = SENSITIVE_OUTPUTS[type] ?? [];
-  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, sensitive.includes(k) ? { [SECRET_SIG]: SECRET, value: v } : v]));
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, sensitive.includes(k) ? { [SECRET_SIG]: SECRET_VALUE, value: v } : v]));
 }

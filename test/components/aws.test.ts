@@ -13,8 +13,6 @@ import {
   privateKeyOf,
   publicDnsOf,
   publicKeyOf,
-  SECRET_SIG,
-  SECRET_VALUE,
   T,
   TAGGABLE,
   tagsFor,
@@ -23,7 +21,7 @@ import {
   USER_TAGS,
   type Built,
 } from "./awsFixture";
-import { valueOf } from "../support/pulumi";
+import { SECRET_SIG, SECRET_VALUE, valueOf } from "../support/pulumi";
 
 describe("AwsTiers: created VPC, NAT egress, 1 nginx (Elastic IP, no TLS) + 3 app hosts", () => {
   let built: Built;

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "vitest";
 import { AwsTiers, type AwsTiersArgs } from "../../components/aws";
 import type { CreatedHost } from "../../components/host";
-import { unwrapSecrets, valueOf } from "../support/pulumi";
+import { mockPulumi, SECRET_SIG, SECRET_VALUE, unwrapSecrets, valueOf } from "../support/pulumi";
+import { refusal } from "../support/refusal";
 
 // Shared mocks, fixtures and helpers for the AwsTiers tests (aws*.test.ts). Importing this module
 // installs the Pulumi mocks, so a test file must import it before it constructs any resource.
@@ -10,20 +11,8 @@ import { unwrapSecrets, valueOf } from "../support/pulumi";
 // file builds only the scenario(s) it needs. Every record is attributed to its scenario by name
 // prefix ("web", "byo", "nat", "rt", "as", "fw", and awsFrontDoor.test.ts's own).
 
-export interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, any>;
-  started: number;
-  finished: number;
-}
-export const registered: Registered[] = [];
 export const calls: { token: string; inputs: Record<string, unknown>; scenario: string }[] = [];
 let scenario = "";
-let clock = 0;
-
-export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-export const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
 export const PRIVATE_IPS: Record<string, string> = {
   "web-lb-1": "10.0.0.10",
@@ -66,54 +55,55 @@ const DELAYS: Record<string, Record<string, number>> = {
 };
 let spareAddress = 0;
 
-pulumi.runtime.setMocks(
-  {
-    newResource: async (args) => {
-      const record: Registered = { type: args.type, name: args.name, inputs: args.inputs, started: ++clock, finished: 0 };
-      registered.push(record);
-      const delay = DELAYS[args.name.split("-")[0]!]?.[args.type];
-      if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
-      record.finished = ++clock;
-      switch (args.type) {
-        case "aws:ec2/instance:Instance": {
-          const privateIp = PRIVATE_IPS[args.name] ?? `10.9.0.${++spareAddress}`;
-          const publicIp = args.inputs.associatePublicIpAddress ? (PUBLIC_IPS[args.name] ?? `198.18.0.${++spareAddress}`) : "";
-          return { id: `i-${args.name}`, state: { ...args.inputs, privateIp, publicIp } };
-        }
-        case "tls:index/privateKey:PrivateKey":
-          return { id: `${args.name}-id`, state: { ...args.inputs, publicKeyOpenssh: publicKeyOf(args.name), privateKeyOpenssh: privateKeyOf(args.name) } };
-        case "aws:ec2/keyPair:KeyPair":
-          return { id: `${args.name}-id`, state: { ...args.inputs, keyName: `${args.name}-keyname` } };
-        case "aws:ec2/eip:Eip": {
-          const publicIp = ELASTIC_IPS[args.name] ?? `198.18.1.${++spareAddress}`;
-          return { id: `${args.name}-id`, state: { ...args.inputs, allocationId: `${args.name}-id`, publicIp, publicDns: publicDnsOf(publicIp) } };
-        }
-        case "aws:lb/loadBalancer:LoadBalancer":
-          return { id: `${args.name}-id`, state: { ...args.inputs, arn: arnOf("loadbalancer/net", args.name), dnsName: nlbDnsOf(args.name) } };
-        case "aws:lb/targetGroup:TargetGroup":
-          return { id: `${args.name}-id`, state: { ...args.inputs, arn: arnOf("targetgroup", args.name) } };
-        default:
-          return { id: `${args.name}-id`, state: args.inputs };
-      }
-    },
-    call: (args) => {
-      calls.push({ token: args.token, inputs: args.inputs, scenario });
-      switch (args.token) {
-        case "aws:index/getAvailabilityZones:getAvailabilityZones":
-          return { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"] };
-        case "aws:ec2/getAmi:getAmi": {
-          const arch = (args.inputs.filters as { name: string; values: string[] }[]).find((f) => f.name === "architecture")!.values[0];
-          return { id: arch === "arm64" ? "ami-0debianarm64" : "ami-0debianamd64" };
-        }
-        default:
-          throw new Error(`unexpected invoke ${args.token}`);
-      }
-    },
+/** What each AWS resource answers beyond its inputs. */
+function awsState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+  switch (type) {
+    case "aws:ec2/instance:Instance": {
+      const privateIp = PRIVATE_IPS[name] ?? `10.9.0.${++spareAddress}`;
+      const publicIp = inputs.associatePublicIpAddress ? (PUBLIC_IPS[name] ?? `198.18.0.${++spareAddress}`) : "";
+      return { privateIp, publicIp };
+    }
+    case "tls:index/privateKey:PrivateKey":
+      return { publicKeyOpenssh: publicKeyOf(name), privateKeyOpenssh: privateKeyOf(name) };
+    case "aws:ec2/keyPair:KeyPair":
+      return { keyName: `${name}-keyname` };
+    case "aws:ec2/eip:Eip": {
+      const publicIp = ELASTIC_IPS[name] ?? `198.18.1.${++spareAddress}`;
+      return { allocationId: `${name}-id`, publicIp, publicDns: publicDnsOf(publicIp) };
+    }
+    case "aws:lb/loadBalancer:LoadBalancer":
+      return { arn: arnOf("loadbalancer/net", name), dnsName: nlbDnsOf(name) };
+    case "aws:lb/targetGroup:TargetGroup":
+      return { arn: arnOf("targetgroup", name) };
+    default:
+      return {};
+  }
+}
+
+/** The data sources AwsTiers reads; every call is recorded with the scenario that made it. */
+const AWS_FUNCTIONS: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
+  "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+    names: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
+  }),
+  "aws:ec2/getAmi:getAmi": (inputs) => {
+    const arch = (inputs.filters as { name: string; values: string[] }[]).find((f) => f.name === "architecture")!.values[0];
+    return { id: arch === "arm64" ? "ami-0debianarm64" : "ami-0debianamd64" };
   },
-  "webtier",
-  "test",
-  false,
-);
+};
+
+export const mocks = mockPulumi({
+  delayMs: (type, name) => DELAYS[name.split("-")[0]!]?.[type] ?? 0,
+  id: (type, name) => (type === "aws:ec2/instance:Instance" ? `i-${name}` : `${name}-id`),
+  outputs: awsState,
+  functions: Object.fromEntries(
+    Object.entries(AWS_FUNCTIONS).map(([token, answer]) => [token, (inputs: Record<string, any>) => {
+      calls.push({ token, inputs, scenario });
+      return answer(inputs);
+    }]),
+  ),
+});
+export const registered = mocks.resources;
 
 export async function settleHost(host: CreatedHost) {
   const { instance, bootstrap, ...rest } = host;
@@ -203,21 +193,15 @@ export async function build(prefix: string, args: AwsTiersArgs) {
   const nginxHosts = await Promise.all(tiers.nginxHosts.map(settleHost));
   const appHosts = await Promise.all(tiers.appHosts.map(settleHost));
   await valueOf(tiers.frontDoor.dnsName);
-  // Listeners and target-group attachments feed no output: wait until registrations stop.
-  await quiet();
+  // Listeners and target-group attachments feed no output: wait until nothing is left to register.
+  await mocks.idle();
   return { tiers, captured, nginxHosts, appHosts };
 }
 
-/** Resolves once no resource has been registered for `ms`. */
-export async function quiet(ms = 50): Promise<void> {
-  let seen = -1;
-  while (seen !== registered.length) {
-    seen = registered.length;
-    await new Promise((resolve) => setTimeout(resolve, ms));
-  }
-}
-
 export type Built = Awaited<ReturnType<typeof build>>;
+
+/** The validation error `build` throws, asserting it registered nothing (see refusal). */
+export const refusalOf = (build: () => unknown) => refusal(mocks, build);
 
 // Front-door scenarios (awsFrontDoor*.test.ts): plain args and exact security-group rules.
 export const FD_ADMIN = "198.51.100.7/32";

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
 // The fixture installs the Pulumi mocks on import: it must come before any resource is built.
 // Each scenario's prefix ("nat", "rt", "as", "fw", "ea") selects one slow mock in the fixture's DELAYS.
-import { build, byName, construct, DEPLOY_KEY, of, quiet, T } from "./awsFixture";
+import { build, byName, construct, DEPLOY_KEY, mocks, of, T } from "./awsFixture";
 import { valueOf } from "../support/pulumi";
 
 describe("creation order: hosts wait until they are reachable and can reach out", () => {
@@ -45,6 +45,6 @@ describe("creation order: hosts wait until they are reachable and can reach out"
     const associationFinished = await valueOf(pulumi.output(tiers.nginxHosts[0]!.address).apply(() => of("ea").find((r) => r.type === T.eipAssoc)?.finished ?? 0));
     expect(associationFinished).toBeGreaterThan(0);
     expect(await valueOf(tiers.nginxHosts[0]!.address)).toBe(await valueOf(tiers.publicAddresses.apply((a) => a[0]!)));
-    await quiet();
+    await mocks.idle();
   });
 });

@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
 import {
   architectureOf,
@@ -12,52 +11,27 @@ import {
   type AwsTiersArgs,
 } from "../../components/aws";
 import { isNetworkAddress, parseCidr, subnetCidr } from "../../components/aws/cidr";
-
-// Validation happens before anything registers: the mocks record registrations so the tests
-// can prove none happened.
-const registered: string[] = [];
-pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      registered.push(`${args.type} ${args.name}`);
-      return { id: `${args.name}-id`, state: args.inputs };
-    },
-    call: (args) => {
-      throw new Error(`unexpected invoke ${args.token}`);
-    },
-  },
-  "webtier",
-  "test",
-  false,
-);
+// The fixture installs the Pulumi mocks on import. Validation happens before anything registers:
+// each refusal proves none happened.
+import { refusalOf } from "./awsFixture";
 
 const DEPLOY_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDeployKeyForTests deploy@example";
 const valid: AwsTiersArgs = { frontDoor: "eip", nginxCount: 1, appCount: 2, adminCidr: "198.51.100.0/24", sshPublicKey: DEPLOY_KEY };
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
 
-function errorOf(build: () => unknown): string {
-  try {
-    build();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("expected a validation error");
-}
-
 describe("AwsTiers validation", () => {
-  test("rejects an admin CIDR of the whole internet, before registering anything", () => {
-    expect(errorOf(() => new AwsTiers("v1", { ...valid, adminCidr: "0.0.0.0/0" }))).toBe(
+  test("rejects an admin CIDR of the whole internet, before registering anything", async () => {
+    expect(await refusalOf(() => new AwsTiers("v1", { ...valid, adminCidr: "0.0.0.0/0" }))).toBe(
       "aws.adminCidr (0.0.0.0/0) must not open SSH to the whole internet",
     );
-    expect(errorOf(() => new AwsTiers("v2", { ...valid, adminCidr: "10.1.2.0/0" }))).toBe(
+    expect(await refusalOf(() => new AwsTiers("v2", { ...valid, adminCidr: "10.1.2.0/0" }))).toBe(
       "aws.adminCidr (10.1.2.0/0) must have zero host bits (a network address)",
     );
-    expect(registered).toEqual([]);
   });
 
-  test("requires the admin CIDR and the deploy key", () => {
+  test("requires the admin CIDR and the deploy key", async () => {
     const { adminCidr: _a, sshPublicKey: _k, ...rest } = valid;
-    expect(errorOf(() => new AwsTiers("v3", rest as AwsTiersArgs))).toBe(
+    expect(await refusalOf(() => new AwsTiers("v3", rest as AwsTiersArgs))).toBe(
       [
         "aws.adminCidr (undefined) is required (the network allowed to SSH to the nginx hosts)",
         "aws.sshPublicKey (undefined) is required (the deploy key's OpenSSH public key line)",
@@ -65,7 +39,7 @@ describe("AwsTiers validation", () => {
     );
   });
 
-  test("lists every problem at once, one `<key> (<value>) <rule>` line each", () => {
+  test("lists every problem at once, one `<key> (<value>) <rule>` line each", async () => {
     const args = {
       ...valid,
       nginxCount: 0,
@@ -82,7 +56,7 @@ describe("AwsTiers validation", () => {
       tags: { "aws:owner": "x", Name: "mine", team: "web" },
       sshPublicKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret",
     } as unknown as AwsTiersArgs;
-    expect(errorOf(() => new AwsTiers("v4", args)).split("\n")).toEqual([
+    expect((await refusalOf(() => new AwsTiers("v4", args))).split("\n")).toEqual([
       "aws.nginxCount (0) must be a positive integer",
       "aws.rootVolumeSize (4) must be an integer from 8 to 16384 (GiB)",
       "aws.tags.aws:owner (x) must not use the aws: prefix (reserved by AWS)",
@@ -101,45 +75,44 @@ describe("AwsTiers validation", () => {
     ]);
   });
 
-  test("bring-your-own network needs both subnet lists and excludes the created network's keys", () => {
-    expect(errorOf(() => new AwsTiers("v5", { ...valid, vpcId: "vpc-1", publicSubnetIds: ["subnet-1"], vpcCidr: "10.0.0.0/16", azCount: 3 }))).toBe(
+  test("bring-your-own network needs both subnet lists and excludes the created network's keys", async () => {
+    expect(await refusalOf(() => new AwsTiers("v5", { ...valid, vpcId: "vpc-1", publicSubnetIds: ["subnet-1"], vpcCidr: "10.0.0.0/16", azCount: 3 }))).toBe(
       [
         "aws.privateSubnetIds (undefined) must list at least one subnet when aws.vpcId is set",
         "aws.vpcCidr (10.0.0.0/16) must not be set with aws.vpcId (that network is not created here)",
         "aws.azCount (3) must not be set with aws.vpcId (that network is not created here)",
       ].join("\n"),
     );
-    expect(errorOf(() => new AwsTiers("v6", { ...valid, privateSubnetIds: ["subnet-2"] }))).toBe(
+    expect(await refusalOf(() => new AwsTiers("v6", { ...valid, privateSubnetIds: ["subnet-2"] }))).toBe(
       'aws.privateSubnetIds (["subnet-2"]) needs aws.vpcId (subnets of a VPC you bring)',
     );
-    expect(errorOf(() => new AwsTiers("v7", { ...valid, vpcId: "vpc-1", publicSubnetIds: [], privateSubnetIds: ["subnet-2"] }))).toBe(
+    expect(await refusalOf(() => new AwsTiers("v7", { ...valid, vpcId: "vpc-1", publicSubnetIds: [], privateSubnetIds: ["subnet-2"] }))).toBe(
       "aws.publicSubnetIds ([]) must list at least one subnet when aws.vpcId is set",
     );
   });
 
-  test("empty httpCidrs and bad ports are rejected", () => {
-    expect(errorOf(() => new AwsTiers("v8", { ...valid, httpCidrs: [], proxyPort: -1 }))).toBe(
+  test("empty httpCidrs and bad ports are rejected", async () => {
+    expect(await refusalOf(() => new AwsTiers("v8", { ...valid, httpCidrs: [], proxyPort: -1 }))).toBe(
       ["aws.httpCidrs ([]) must list at least one CIDR", "aws.proxyPort (-1) must be an integer from 1 to 65535"].join("\n"),
     );
   });
 
-  test("each component validates its own arguments too", () => {
-    expect(errorOf(() => new AwsSecurityGroups("v9", { vpcId: "vpc-1", adminCidr: "0.0.0.0/0" }))).toBe(
+  test("each component validates its own arguments too", async () => {
+    expect(await refusalOf(() => new AwsSecurityGroups("v9", { vpcId: "vpc-1", adminCidr: "0.0.0.0/0" }))).toBe(
       "aws.adminCidr (0.0.0.0/0) must not open SSH to the whole internet",
     );
-    expect(errorOf(() => new AwsNetwork("v10", { azCount: 9 }))).toBe("aws.azCount (9) must be an integer from 2 to 8");
-    expect(errorOf(() => new AwsInstances("v11", { role: "app", count: 2, subnetIds: [], securityGroupId: "sg-1", keyName: "k" }))).toBe(
+    expect(await refusalOf(() => new AwsNetwork("v10", { azCount: 9 }))).toBe("aws.azCount (9) must be an integer from 2 to 8");
+    expect(await refusalOf(() => new AwsInstances("v11", { role: "app", count: 2, subnetIds: [], securityGroupId: "sg-1", keyName: "k" }))).toBe(
       "aws.privateSubnetIds ([]) must list at least one subnet",
     );
-    expect(errorOf(() => new AwsSecurityGroups("v12", { vpcId: "vpc-1", adminCidr: "198.51.100.0/24", tlsOffload: { certificateArn: CERT, targetPort: 8443 } }))).toBe(
+    expect(await refusalOf(() => new AwsSecurityGroups("v12", { vpcId: "vpc-1", adminCidr: "198.51.100.0/24", tlsOffload: { certificateArn: CERT, targetPort: 8443 } }))).toBe(
       `aws.tlsOffload ({"certificateArn":"${CERT}","targetPort":8443}) needs aws.frontDoor nlb (only a load balancer terminates TLS for nginx)`,
     );
-    expect(errorOf(() => new AwsFrontDoor("v13", { mode: "nlb", vpcId: "vpc-1", publicSubnetIds: ["subnet-a"], nginxHosts: [] })).split("\n")).toEqual([
+    expect((await refusalOf(() => new AwsFrontDoor("v13", { mode: "nlb", vpcId: "vpc-1", publicSubnetIds: ["subnet-a"], nginxHosts: [] }))).split("\n")).toEqual([
       'aws.publicSubnetIds (["subnet-a"]) must list at least 2 subnets in distinct availability zones when aws.frontDoor is nlb',
       "aws.nginxCount (0) must be a positive integer",
       "aws.frontDoor (nlb) needs the load balancer's security group (securityGroupId)",
     ]);
-    expect(registered).toEqual([]);
   });
 });
 

@@ -3,9 +3,12 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_APP_DIR } from "../../components/appSource";
-import { bundleFiles, decodeBundle, isSecret, recordResources, settled, unwrapSecrets, valueOf, type RecordedResource } from "../support/pulumi";
+import { testHostKey } from "../support/hostKeys";
+import { hostList } from "../support/hosts";
+import { bundleFiles, decodeBundle, isSecret, mockPulumi, unwrapSecrets, valueOf, type RecordedResource } from "../support/pulumi";
 
-const resources = recordResources();
+const mocks = mockPulumi();
+const resources = mocks.resources;
 // Imported after the mocks are in place.
 let components: typeof import("../../components");
 beforeAll(async () => {
@@ -14,23 +17,20 @@ beforeAll(async () => {
 
 const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-key-material\n-----END OPENSSH PRIVATE KEY-----\n";
 
-function hosts(prefix: string, appCount: number, appAddress = (i: number) => `10.0.1.${11 + i}`) {
+// App hosts' addresses and instance ids arrive as outputs, as from a cloud layer.
+function hosts(prefix: string, appCount: number, appAddress?: (i: number) => string) {
+  const { nginx, app } = hostList(appCount, { prefix, user: "admin" });
   return {
-    nginxHosts: [{ name: `${prefix}lb-1`, address: "203.0.113.10", privateAddress: "10.0.1.5", user: "admin", hostKey: "ssh-ed25519 AAAAlb1" }],
-    appHosts: Array.from({ length: appCount }, (_, i) => ({
-      name: `${prefix}app-${i + 1}`,
-      address: pulumi.output(appAddress(i)),
-      user: "admin",
-      hostKey: `ssh-ed25519 AAAAapp${i + 1}`,
-      identity: pulumi.output(`i-${prefix}${i + 1}`),
-    })),
+    nginxHosts: nginx,
+    appHosts: app.map((h, i) => ({ ...h, address: pulumi.output(appAddress?.(i) ?? h.address), identity: pulumi.output(`i-${prefix}${i + 1}`) })),
   };
 }
+const BASTION = hostList(0, { user: "admin" }).nginx[0]!;
 
 async function deploy(name: string, args: Partial<import("../../components").WebTierArgs> & { nginxHosts: any[]; appHosts: any[] }) {
   const tier = new components.WebTier(name, { settings: { balancing: "least_conn" }, privateKey: KEY, ...args });
   await valueOf(tier.stepOutputs);
-  await settled(resources);
+  await mocks.idle();
   return { tier, mine: () => resources.filter((r) => r.name === name || r.name.startsWith(`${name}-`)) };
 }
 
@@ -42,7 +42,7 @@ const byName = (list: RecordedResource[], name: string) => {
 
 describe("WebTier on existing hosts", () => {
   it("gives each host at most three remote resources: provision, the release upload, activate", async () => {
-    const { mine } = await deploy("count", { ...hosts("", 3), bastion: { name: "lb-1", address: "203.0.113.10", user: "admin" } });
+    const { mine } = await deploy("count", { ...hosts("", 3), bastion: BASTION });
     const perHost = new Map<string, string[]>();
     for (const r of mine().filter((x) => x.type.startsWith("command:remote:"))) {
       const [, host, kind] = /^count-((?:lb|app)-\d+)-(.+)$/.exec(r.name)!;
@@ -186,15 +186,14 @@ describe("WebTier on existing hosts", () => {
   });
 
   it("pins host keys, bounds dialing and jumps through the bastion to app hosts", async () => {
-    const bastion = { name: "lb-1", address: "203.0.113.10", user: "admin", hostKey: "ssh-ed25519 AAAAlb1" };
-    const { mine } = await deploy("conn", { ...hosts("conn-", 1), bastion });
+    const { mine } = await deploy("conn", { ...hosts("conn-", 1), bastion: BASTION });
     const endpoint = { port: 22, user: "admin", privateKey: KEY, perDialTimeout: 15, dialErrorLimit: 10 };
     // Existing machines are up: every connection gets the standard limit.
     for (const step of ["provision", "release", "activate"]) {
       const connection = unwrapSecrets(byName(mine(), `conn-conn-app-1-${step}`).inputs.connection);
       expect({ step, connection }).toEqual({
         step,
-        connection: { host: "10.0.1.11", hostKey: "ssh-ed25519 AAAAapp1", ...endpoint, proxy: { host: "203.0.113.10", hostKey: "ssh-ed25519 AAAAlb1", ...endpoint } },
+        connection: { host: "10.0.1.11", hostKey: testHostKey("app1"), ...endpoint, proxy: { host: "203.0.113.10", hostKey: testHostKey("lb1"), ...endpoint } },
       });
     }
     const nginx = unwrapSecrets(byName(mine(), "conn-conn-lb-1-activate").inputs.connection);
@@ -209,8 +208,7 @@ describe("WebTier on existing hosts", () => {
     }
     const created = hosts("boot-", 1);
     (created.appHosts[0] as any).instance = new Vm("boot-vm-1");
-    const bastion = { name: "lb-1", address: "203.0.113.10", user: "admin", hostKey: "ssh-ed25519 AAAAlb1" };
-    const { mine } = await deploy("boot", { ...created, bastion });
+    const { mine } = await deploy("boot", { ...created, bastion: BASTION });
     const limits = (step: string) => {
       const c = unwrapSecrets(byName(mine(), `boot-boot-app-1-${step}`).inputs.connection);
       return [c.dialErrorLimit, c.proxy.dialErrorLimit];
@@ -235,7 +233,7 @@ describe("WebTier on existing hosts", () => {
     expect(Object.fromEntries(Object.entries(base).map(([k, i]) => [k, i.triggers]))).toEqual({
       "app-1-activate": ["i-1"], "app-1-provision": ["i-1"], "app-1-release": ["i-1"],
       "app-2-activate": ["i-2"], "app-2-provision": ["i-2"], "app-2-release": ["i-2"],
-      "lb-1-activate": ["ssh-ed25519 AAAAlb1"], "lb-1-provision": ["ssh-ed25519 AAAAlb1"],
+      "lb-1-activate": [testHostKey("lb1")], "lb-1-provision": [testHostKey("lb1")],
     });
 
     // A new app host changes one existing payload, the nginx host's activation (its upstream).
@@ -253,9 +251,8 @@ describe("WebTier on existing hosts", () => {
   });
 
   it("retires the hosts listed to retire after the nginx tier stopped using them, through the bastion", async () => {
-    const bastion = { name: "lb-1", address: "203.0.113.10", user: "admin", hostKey: "ssh-ed25519 AAAAlb1" };
     const gone = { name: "app-9", address: "10.0.1.99", user: "admin", hostKey: "ssh-ed25519 AAAAapp9" };
-    const { mine } = await deploy("ret", { ...hosts("ret-", 2), bastion, retireHosts: [gone] });
+    const { mine } = await deploy("ret", { ...hosts("ret-", 2), bastion: BASTION, retireHosts: [gone] });
     const retire = byName(mine(), "ret-app-9-retire");
     const inputs = unwrapSecrets(retire.inputs);
     expect(inputs.delete).toBeUndefined();
@@ -282,7 +279,7 @@ describe("WebTier on existing hosts", () => {
       transformations: [(a) => { deletedWith.set(a.name, a.opts.deletedWith); return undefined; }],
     });
     await valueOf(tier.stepOutputs);
-    await settled(resources);
+    await mocks.idle();
     const appSteps = [...deletedWith].filter(([name]) => name.startsWith("dw-dw-app-1-"));
     expect(appSteps.map(([name]) => name).sort()).toEqual(["dw-dw-app-1-activate", "dw-dw-app-1-provision", "dw-dw-app-1-release"]);
     expect(appSteps.every(([, resource]) => resource === instance)).toBe(true);
@@ -337,7 +334,7 @@ describe("WebTier on machines it created (host-key bootstrap)", () => {
       transformations: [(a) => { options.set(a.name, a.opts as pulumi.CustomResourceOptions); return undefined; }],
     });
     await valueOf(tier.stepOutputs);
-    await settled(resources);
+    await mocks.idle();
     const rotation = options.get("rot-rot-app-1-hostkey")!;
     expect(rotation.ignoreChanges).toEqual(["connection"]);
     expect(rotation.deletedWith).toBe(vm);
@@ -346,7 +343,7 @@ describe("WebTier on machines it created (host-key bootstrap)", () => {
     expect(inputs.triggers).toEqual(["i-rot-1"]);
     expect(bundleFiles(decodeBundle(inputs.stdin))["/etc/ssh/ssh_host_ed25519_key"]).toBe("NEW-PRIVATE-KEY\n");
     for (const step of ["provision", "release", "activate"]) {
-      expect(unwrapSecrets(byName(resources, `rot-rot-app-1-${step}`).inputs.connection).hostKey).toBe("ssh-ed25519 AAAAapp1");
+      expect(unwrapSecrets(byName(resources, `rot-rot-app-1-${step}`).inputs.connection).hostKey).toBe(testHostKey("app1"));
     }
     // An existing host has no bootstrap key: nothing to rotate.
     expect(resources.some((r) => r.name === "rot-rot-lb-1-hostkey")).toBe(false);

@@ -4,16 +4,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTestPki, type TestPki } from "../render/testCertificates";
-import { bundleFiles, decodeBundle, isSecret, recordResources, settled, unwrapSecrets, valueOf } from "../support/pulumi";
+import { hostList } from "../support/hosts";
+import { bundleFiles, decodeBundle, isSecret, mockPulumi, unwrapSecrets, valueOf } from "../support/pulumi";
+import { refusal } from "../support/refusal";
 
 const pki: TestPki = makeTestPki();
 afterAll(() => pki.cleanup());
 
-const resources = recordResources((type) => {
-  if (type === "tls:index/privateKey:PrivateKey") return { privateKeyPem: pki.selfSigned.key };
-  if (type === "tls:index/selfSignedCert:SelfSignedCert") return { certPem: pki.selfSigned.certificate };
-  return {};
+const mocks = mockPulumi({
+  outputs: (type) => {
+    if (type === "tls:index/privateKey:PrivateKey") return { privateKeyPem: pki.selfSigned.key };
+    if (type === "tls:index/selfSignedCert:SelfSignedCert") return { certPem: pki.selfSigned.certificate };
+    return {};
+  },
 });
+const resources = mocks.resources;
 let components: typeof import("../../components");
 beforeAll(async () => {
   components = await import("../../components/index.js");
@@ -24,13 +29,8 @@ const TLS_KEY_PATH = "/etc/nginx/webtier/tls/key.pem";
 const TLS_CERT_PATH = "/etc/nginx/webtier/tls/certificate.pem";
 
 function hosts(prefix: string) {
-  return {
-    nginxHosts: [
-      { name: `${prefix}lb-1`, address: "203.0.113.10", privateAddress: "10.0.1.5", user: "admin" },
-      { name: `${prefix}lb-2`, address: "203.0.113.11", privateAddress: "10.0.1.6", user: "admin" },
-    ],
-    appHosts: [{ name: `${prefix}app-1`, address: "10.0.1.11", user: "admin" }],
-  };
+  const { nginx, app } = hostList(1, { nginx: 2, prefix, user: "admin" });
+  return { nginxHosts: nginx, appHosts: app };
 }
 
 const mine = (name: string) => resources.filter((r) => r.name.startsWith(`${name}-`));
@@ -49,7 +49,7 @@ describe("WebTier with tls.certificate and tlsKey", () => {
       settings: { tls: { certificate: chain } }, privateKey: KEY, tlsKey: pki.leaf.key, ...hosts("given-"),
     });
     await valueOf(tier.stepOutputs);
-    await settled(resources);
+    await mocks.idle();
   });
 
   it("delivers the key only in each nginx host's activation, which is secret", async () => {
@@ -91,7 +91,7 @@ describe("WebTier with tls.selfSigned", () => {
       ...hosts("self-"),
     });
     await valueOf(tier.stepOutputs);
-    await settled(resources);
+    await mocks.idle();
     const generated = mine("self").filter((r) => r.type.startsWith("tls:"));
     expect(generated.map((r) => [r.type, r.name])).toEqual([
       ["tls:index/privateKey:PrivateKey", "self-tls-key"],
@@ -114,33 +114,23 @@ describe("WebTier with tls.selfSigned", () => {
 });
 
 describe("WebTier refuses TLS settings it cannot serve", () => {
-  it("needs tlsKey with a certificate, and a certificate with tlsKey", () => {
+  it("needs tlsKey with a certificate, and a certificate with tlsKey, before registering anything", async () => {
     const make = (name: string, extra: Record<string, unknown>) => () =>
       new components.WebTier(name, { settings: {}, privateKey: KEY, ...hosts(`${name}-`), ...extra });
-    expect(make("nokey", { settings: { tls: { certificate: pki.selfSigned.certificate } } })).toThrow(
-      "tlsKey (unset) is required with tls.certificate: pulumi config set --secret webtier:tlsKey < key.pem",
+    expect(await refusal(mocks, make("nokey", { settings: { tls: { certificate: pki.selfSigned.certificate } } }))).toBe(
+      "invalid webtier configuration:\n  - tlsKey (unset) is required with tls.certificate: pulumi config set --secret webtier:tlsKey < key.pem",
     );
-    expect(make("nocert", { tlsKey: pki.selfSigned.key })).toThrow(
-      "tlsKey (secret) is set but tls.certificate is not: the key belongs to the certificate nginx serves",
+    expect(await refusal(mocks, make("nocert", { tlsKey: pki.selfSigned.key }))).toBe(
+      "invalid webtier configuration:\n  - tlsKey (secret) is set but tls.certificate is not: the key belongs to the certificate nginx serves",
     );
   });
 
   it("refuses a key that does not match the certificate before any command is declared", async () => {
-    const failures: Error[] = [];
-    const record = (err: unknown) => failures.push(err as Error);
-    process.on("unhandledRejection", record);
-    try {
-      const tier = new components.WebTier("mismatch", {
-        settings: { tls: { certificate: pki.selfSigned.certificate } }, privateKey: KEY, tlsKey: pki.leaf.key, ...hosts("mismatch-"),
-      });
-      tier.urn.apply(() => undefined);
-      await settled(resources, 300);
-    } finally {
-      process.off("unhandledRejection", record);
-    }
-    expect(mine("mismatch").filter((r) => r.type.startsWith("command:remote:")).map((r) => r.name)).toEqual([]);
+    new components.WebTier("mismatch", {
+      settings: { tls: { certificate: pki.selfSigned.certificate } }, privateKey: KEY, tlsKey: pki.leaf.key, ...hosts("mismatch-"),
+    });
     // The SDK nests the reason in every dependent's serialization error.
-    expect(failures.length).toBeGreaterThan(0);
-    expect(failures.every((e) => e.message.includes("tlsKey (secret) does not match tls.certificate's first certificate (CN=self.example.test)"))).toBe(true);
+    await expect(mocks.idle()).rejects.toThrow("tlsKey (secret) does not match tls.certificate's first certificate (CN=self.example.test)");
+    expect(mine("mismatch").filter((r) => r.type.startsWith("command:remote:")).map((r) => r.name)).toEqual([]);
   });
 });

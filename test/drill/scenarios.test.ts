@@ -13,12 +13,10 @@ import { nginxChangeSettings } from "../../lab/drill/scenarios/nginxChange";
 import { releaseCopy, rollingSettings } from "../../lab/drill/scenarios/rollingAppChange";
 import { overlay } from "../../lab/drill/scenarios/support";
 import { upstreamAddresses } from "../../lab/drill/scenarios/scaling";
+import { hostList } from "../support/hosts";
 
-// The lab's topology as the deploy hands it to the program (host keys left out: a warning only).
-const HOSTS = {
-  nginx: [{ name: "lb-1", address: "10.77.0.11", privateAddress: "10.77.1.11", user: "admin" }],
-  app: [1, 2, 3].map((n) => ({ name: `app-${n}`, address: `10.77.1.${100 + n}`, user: "admin" })),
-};
+// The drill lab's shape, one nginx host and three app hosts (the checks below read no address).
+const HOSTS = hostList(3, { user: "admin" });
 
 function tuningOf(settings: Record<string, unknown>) {
   const result = checkConfig({ ...settings, hosts: HOSTS });

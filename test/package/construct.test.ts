@@ -1,12 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, expect, it } from "vitest";
-import { recordResources, settled, valueOf, type RecordedResource } from "../support/pulumi";
+import { hostList } from "../support/hosts";
+import { mockPulumi, valueOf, type RecordedResource } from "../support/pulumi";
 
 // A Python (or Go, C#, YAML) program reaches webtier through the component provider's `construct`:
 // the generated SDK sends the schema's property names with plain values, and a secret arrives as a
 // secret Output. These tests construct through the provider and through the TypeScript API, under
 // the same mocks, and compare what each registers.
-const resources = recordResources();
+const mocks = mockPulumi();
+const resources = mocks.resources;
 let components: typeof import("../../components");
 let provider: import("@pulumi/pulumi/provider/experimental").ComponentProvider;
 let schema: any;
@@ -17,8 +19,9 @@ beforeAll(async () => {
 }, 120_000);
 
 const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nkey-material\n-----END OPENSSH PRIVATE KEY-----\n";
-const lb = { name: "lb-1", address: "203.0.113.10", privateAddress: "10.0.1.5", user: "admin", hostKey: "ssh-ed25519 AAAAlb1" };
-const app = (i: number) => ({ name: `app-${i}`, address: `10.0.1.${10 + i}`, user: "admin", hostKey: `ssh-ed25519 AAAAapp${i}` });
+const HOSTS = hostList(3, { user: "admin" });
+const lb = HOSTS.nginx[0]!;
+const app = (i: number) => HOSTS.app[i - 1]!;
 
 const TIER_INPUTS = {
   settings: { balancing: "least_conn", uwsgi: { workers: 4, listen: 1024 }, nginx: { uwsgiNextUpstream: ["error", "timeout"] } },
@@ -84,7 +87,7 @@ it("constructs WebTier from schema-shaped inputs with the same resources and ups
   });
   const files = await valueOf(constructed.state.renderedFiles as pulumi.Output<Record<string, Record<string, string>>>);
   await valueOf(direct.stepOutputs);
-  await settled(resources);
+  await mocks.idle();
 
   expect(upstreamServers(files)).toEqual([
     "    server 10.0.1.11:3031 weight=2 max_fails=3 fail_timeout=10s;",
@@ -116,7 +119,7 @@ it("constructs WebtierStack on existing hosts from a schema-shaped config like t
   });
   const files = await valueOf(constructed.state.renderedFiles as pulumi.Output<Record<string, Record<string, string>>>);
   await valueOf(direct.stepOutputs);
-  await settled(resources);
+  await mocks.idle();
 
   expect(upstreamServers(files)).toEqual(["    server 10.0.1.11:3031 max_fails=3 fail_timeout=10s;", "    server 10.0.1.12:3031 max_fails=3 fail_timeout=10s;"]);
   expect(files["app-1"]!["/etc/sysctl.d/99-webtier.conf"]).toContain("net.core.somaxconn = 8192");

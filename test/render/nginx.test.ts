@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { renderNginxConf, renderSiteConf, renderUpstreamConf, serializeNginx } from "../../components/render";
+import { NGINX_DEFAULTS, renderNginxConf, renderSiteConf, renderUpstreamConf, serializeNginx } from "../../components/render";
 import { exampleConfig, tuningOf, withHosts } from "../support/fixtures";
+import { expectedPassing, expectedServers, expectedUpstream, nginxConfigOf, nginxShapes } from "../support/nginxConfigs";
 
 describe("serializeNginx", () => {
   it("prints simple and block directives, quoting arguments nginx would split", () => {
@@ -52,21 +53,7 @@ describe("renderUpstreamConf", () => {
     expect(renderUpstreamConf(tuningOf(withHosts(1)))).toContain("    server 10.0.1.11:3031;\n");
   });
 
-  it("lists every app private address exactly once as ip:port, for any tier size", () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1024, max: 65000 }), (count, port) => {
-        const t = tuningOf(withHosts(count, { uwsgi: { socketPort: port, statsPort: port + 1 } }));
-        const text = renderUpstreamConf(t);
-        const servers = text.split("\n").filter((line) => line.trim().startsWith("server "));
-        expect(servers).toHaveLength(count);
-        for (const host of t.hosts.app) {
-          expect(servers.filter((line) => line.includes(` ${host.privateAddress}:${port}`))).toHaveLength(1);
-        }
-        expect(renderUpstreamConf(tuningOf(withHosts(count, { uwsgi: { socketPort: port, statsPort: port + 1 } })))).toBe(text);
-      }),
-      { numRuns: 40 },
-    );
-  });
+
 });
 
 describe("renderNginxConf and renderSiteConf", () => {
@@ -117,5 +104,64 @@ describe("renderNginxConf and renderSiteConf", () => {
     const gen = (config: Record<string, unknown>) => /ok ([0-9a-f]{16})/.exec(renderSiteConf(tuningOf(config)))![1];
     expect(gen(withHosts(3))).toBe(gen(withHosts(3)));
     expect(gen(withHosts(3))).not.toBe(gen(withHosts(4)));
+  });
+});
+
+/** What `nginx -t` would refuse in the text itself: a line without `;`, an open quote, unbalanced braces. */
+function syntaxProblems(text: string): string[] {
+  const problems: string[] = [];
+  let depth = 0;
+  text.split("\n").forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    if (line.endsWith("{")) depth++;
+    else if (line === "}") depth--;
+    else if (!line.endsWith(";")) problems.push(`line ${i + 1} (${line}) does not end with ;`);
+    if (depth < 0) problems.push(`line ${i + 1} closes a block that is not open`);
+    if ((line.match(/(?<!\\)"/g) ?? []).length % 2 !== 0) problems.push(`line ${i + 1} (${line}) leaves a quote open`);
+  });
+  if (depth > 0) problems.push(`${depth} block(s) left open`);
+  return problems;
+}
+
+const trimmedLines = (text: string) => text.split("\n").map((l) => l.trim());
+/** The lines inside the first block whose opening line is `opening`. */
+function blockBody(text: string, opening: string): string[] {
+  const lines = trimmedLines(text);
+  const start = lines.indexOf(opening);
+  return start < 0 ? [] : lines.slice(start + 1, lines.indexOf("}", start));
+}
+
+describe("the rendered nginx files, for any legal config", () => {
+  it("list every app host exactly once with its address, port, weight, health and role, pass with the configured uwsgi_* values, and parse", () => {
+    fc.assert(
+      fc.property(nginxShapes, (shapes) => {
+        const config = nginxConfigOf(shapes)!;
+        const t = tuningOf(config);
+        const [conf, upstream, site] = [renderNginxConf(t), renderUpstreamConf(t), renderSiteConf(t)];
+        for (const text of [conf, upstream, site]) expect(syntaxProblems(text)).toEqual([]);
+
+        expect(trimmedLines(upstream).filter((l) => l === "upstream webtier_app {")).toHaveLength(1);
+        expect(blockBody(upstream, "upstream webtier_app {")).toEqual(expectedUpstream(shapes));
+
+        const servers = expectedServers(shapes);
+        const siteLines = trimmedLines(site);
+        expect(siteLines.filter((l) => l.startsWith("listen "))).toEqual(servers.listen);
+        const passing = siteLines.flatMap((l, i) => (l === "uwsgi_pass webtier_app;" ? [siteLines.slice(i, i + 8)] : []));
+        expect(passing).toEqual(Array(servers.passing).fill(expectedPassing(shapes)));
+
+        const confLines = trimmedLines(conf);
+        const connections = shapes.nginx.workerConnections ?? NGINX_DEFAULTS.workerConnections;
+        expect(confLines).toContain(`worker_connections ${connections};`);
+        const rlimit = Number(/^worker_rlimit_nofile (\d+);$/m.exec(conf)?.[1]);
+        expect(rlimit).toBeGreaterThanOrEqual(2 * connections);
+        expect(confLines.filter((l) => l.startsWith("include webtier/"))).toEqual(["include webtier/upstream.conf;", "include webtier/site.conf;"]);
+
+        // Deterministic: the same config renders byte for byte the same.
+        const again = tuningOf(nginxConfigOf(shapes)!);
+        expect([renderNginxConf(again), renderUpstreamConf(again), renderSiteConf(again)]).toEqual([conf, upstream, site]);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkConfig } from "../../components/render";
+import { checkConfig, checkConfigWithAwsHosts, parseConfig, STAND_IN_HOST_KEY, validateModes, type AwsHostShape } from "../../components/render";
 import { exampleConfig, withHosts } from "../support/fixtures";
 import { testHostKey } from "../support/hostKeys";
 
@@ -152,5 +152,96 @@ describe("hosts.retire", () => {
     expect(errorsOf(retiring({ name: "App_9", address: "10.0.1.99" }))).toEqual([
       "hosts.retire[0].name (App_9) must be lowercase letters, digits and '-' (a DNS label)",
     ]);
+  });
+});
+
+describe("where the hosts come from", () => {
+  const AWS = { adminCidr: "198.51.100.0/24" };
+
+  it.each([
+    ["aws together with hosts", withHosts(2, { aws: AWS }),
+      ["aws (set) cannot be combined with hosts: webtier either creates the hosts or uses existing ones"]],
+    ["neither aws nor hosts", { balancing: "least_conn" },
+      ["hosts (unset) is required unless aws is set: list the existing nginx and app hosts"]],
+    ["proxy egress without aptProxy", { aws: { ...AWS, egress: "proxy" } },
+      ["aws.egress (proxy) requires aptProxy: app hosts without NAT install packages through it"]],
+    ["aws without adminCidr", { aws: {} },
+      ["aws.adminCidr (unset) is required: the only network allowed to SSH to the nginx hosts"]],
+    ["SSH open to the whole internet", { aws: { adminCidr: "0.0.0.0/0" } },
+      ["aws.adminCidr (0.0.0.0/0) must not open SSH to the whole internet"]],
+  ])("refuses %s with one exact message", (_name, config, errors) => {
+    expect(errorsOf(config)).toEqual(errors);
+  });
+
+  it("accepts proxy egress with an apt proxy, and NAT egress without one", () => {
+    expect(errorsOf({ aws: { ...AWS, egress: "proxy" }, aptProxy: "http://10.0.0.5:3128" })).toEqual([]);
+    expect(errorsOf({ aws: { ...AWS, egress: "nat" } })).toEqual([]);
+    expect(errorsOf({ aws: AWS })).toEqual([]);
+  });
+
+  it("lists every mode problem at once, in rule order", () => {
+    const parsed = parseConfig(withHosts(2, { aws: { egress: "proxy" }, bastion: "lb-9" }));
+    expect(validateModes(parsed.config!)).toEqual([
+      "aws (set) cannot be combined with hosts: webtier either creates the hosts or uses existing ones",
+      "bastion (lb-9) must name a host in hosts.nginx",
+      "aws.adminCidr (unset) is required: the only network allowed to SSH to the nginx hosts",
+      "aws.egress (proxy) requires aptProxy: app hosts without NAT install packages through it",
+    ]);
+  });
+});
+
+describe("checkConfigWithAwsHosts: the machines an AWS stack creates, described before they exist", () => {
+  // Every field differs from the real AWS layer's, so each one is seen to be used.
+  const SHAPE: AwsHostShape = { prefix: { nginx: "edge", app: "py" }, user: "deploy", defaultCount: { nginx: 2, app: 1 } };
+  const AWS = { adminCidr: "198.51.100.0/24" };
+  const SUDO = "that user has passwordless sudo, so the app would be root in effect";
+  const hostsOf = (result: ReturnType<typeof checkConfig>) => {
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    return result.tuning.hosts;
+  };
+
+  it("judges the settings against stand-ins of those machines: names, user, pinned keys, addresses of their own", () => {
+    const result = checkConfigWithAwsHosts({ aws: AWS }, SHAPE);
+    // Keys pinned: no host-key warning; the default single app host has its own.
+    expect(result).toMatchObject({ ok: true, errors: [], warnings: ["upstream.maxFails (3) has no effect with a single app host: nginx ignores it"] });
+    const key = STAND_IN_HOST_KEY;
+    expect(hostsOf(result)).toEqual({
+      nginx: [
+        { name: "edge-1", role: "nginx", address: "198.18.0.1", privateAddress: "198.18.0.2", port: 22, user: "deploy", hostKey: key },
+        { name: "edge-2", role: "nginx", address: "198.18.0.3", privateAddress: "198.18.0.4", port: 22, user: "deploy", hostKey: key },
+      ],
+      app: [{ name: "py-1", role: "app", address: "198.18.0.5", privateAddress: "198.18.0.5", port: 22, user: "deploy", hostKey: key }],
+    });
+  });
+
+  it("refuses what only the created machines break, which no rule sees without them", () => {
+    const config = { aws: AWS, uwsgi: { uid: "deploy", socketPort: 22, statsPort: 9191 } };
+    expect(checkConfigWithAwsHosts(config, SHAPE).errors).toEqual([
+      `uwsgi.uid (deploy) must differ from the SSH user of hosts.nginx[0] (edge-1): ${SUDO}`,
+      "uwsgi.socketPort (22) must differ from the SSH port of hosts.app[0] (py-1): the firewall that keeps uWSGI to the nginx tier would drop SSH",
+    ]);
+    expect(checkConfig(config).errors).toEqual([]);
+  });
+
+  it("also when other keys fail the structural check", () => {
+    expect(checkConfigWithAwsHosts({ aws: AWS, uwsgi: { uid: "deploy", workerz: 4 } }, SHAPE).errors).toEqual([
+      "uwsgi.workerz (4) is not a known key",
+      `uwsgi.uid (deploy) must differ from the SSH user of hosts.nginx[0] (edge-1): ${SUDO}`,
+    ]);
+  });
+
+  it("takes the counts from aws, two stand-ins at most per tier", () => {
+    const counted = checkConfigWithAwsHosts({ aws: { ...AWS, nginxCount: 1, appCount: 3 } }, SHAPE);
+    expect(counted.warnings).toEqual([]);
+    expect(Object.values(hostsOf(counted)).map((tier) => tier.map((h) => h.name))).toEqual([["edge-1"], ["py-1", "py-2"]]);
+    const many = hostsOf(checkConfigWithAwsHosts({ aws: { ...AWS, appCount: 1_000_000_000 } }, SHAPE));
+    expect(many.app.map((h) => h.name)).toEqual(["py-1", "py-2"]);
+  });
+
+  it("uses listed hosts as they are, and nothing without aws", () => {
+    // The listed hosts log in as root: uid deploy breaks only the stand-ins.
+    const both = checkConfigWithAwsHosts(withHosts(1, { aws: AWS, uwsgi: { uid: "deploy" } }), SHAPE);
+    expect(both.errors).toEqual(["aws (set) cannot be combined with hosts: webtier either creates the hosts or uses existing ones"]);
+    expect(hostsOf(checkConfigWithAwsHosts(withHosts(1), SHAPE)).app.map((h) => h.name)).toEqual(["app-1"]);
   });
 });

@@ -1,5 +1,5 @@
 import { checkConfig, type Tuning } from "../../components/render";
-import { testHostKey } from "./hostKeys";
+import { hostList } from "./hosts";
 
 /** The config of the public contract's example (issue text and README). */
 export function exampleConfig(): Record<string, unknown> {
@@ -19,23 +19,16 @@ export function exampleConfig(): Record<string, unknown> {
   };
 }
 
-export function appHosts(count: number, options: { firstOctet?: number } = {}): Record<string, unknown>[] {
-  return Array.from({ length: count }, (_, i) => ({
-    name: `app-${i + 1}`,
-    address: `10.${options.firstOctet ?? 0}.${1 + Math.floor(i / 200)}.${11 + (i % 200)}`,
-    hostKey: testHostKey(`app${i + 1}`),
-  }));
-}
-
 export function tuningOf(config: Record<string, unknown>): Tuning {
   const result = checkConfig(config);
   if (!result.ok) throw new Error(`fixture config is invalid: ${result.errors.join("; ")}`);
   return result.tuning;
 }
 
+/** A config with one nginx host and `appCount` app hosts (see hostList), plus `extra` keys. */
 export function withHosts(appCount: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    hosts: { nginx: [{ name: "lb-1", address: "203.0.113.10", privateAddress: "10.0.0.10", hostKey: testHostKey("lb1") }], app: appHosts(appCount) },
+    hosts: hostList(appCount),
     ...extra,
   };
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkRemoteResource, describeCheckFailure } from "../../lab/engine/check";
 import { containsUnknown } from "../../lab/engine/inputs";
-import { recordResources, unwrapSecrets, type RecordedResource } from "./pulumi";
+import { mockPulumi, unwrapSecrets, type PulumiMocks, type RecordedResource } from "./pulumi";
 
 type Outputs = (type: string, name: string, inputs: any) => Record<string, unknown>;
 
@@ -42,8 +42,8 @@ export function awsOutputs(known: (type: string, name: string) => boolean = () =
  * answers with its outputs; one that would be created answers with none, so everything derived
  * from its addresses or keys is unknown, as in `pulumi preview`.
  */
-export function recordAwsPreview(known: (type: string, name: string) => boolean): RecordedResource[] {
-  return recordResources(awsOutputs(known), AWS_FUNCTIONS, { preview: true });
+export function mockAwsPreview(known: (type: string, name: string) => boolean): PulumiMocks {
+  return mockPulumi({ outputs: awsOutputs(known), functions: AWS_FUNCTIONS, preview: true });
 }
 
 export function setAwsConfig(appCount: number): void {

@@ -1,59 +1,83 @@
-import { gunzipSync } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
+import { afterAll, afterEach } from "vitest";
+import { failedBefore, recordFailures, takeUnreported, untilFailure } from "./failures";
+import { drained, stalled } from "./progress";
 
-/** Resolves an Output so a test can await it (an expect inside an un-awaited apply never fails). */
-export function valueOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Promise<T> {
-  return new Promise((resolve) => pulumi.output(output).apply((value) => { resolve(value as T); return value; }));
-}
+// What the mocks record is read with these.
+export { bundleFiles, decodeBundle } from "./bundles";
+export { isSecret, SECRET_SIG, SECRET_VALUE, unwrapSecrets } from "./secrets";
 
 export interface RecordedResource {
   type: string;
   name: string;
   inputs: Record<string, any>;
-  /** Registration order: when the mock started and finished creating it. */
+  /** Registration order: when the mock started creating it, and when it finished (0 until then). */
   started: number;
   finished: number;
 }
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+type Outputs = (type: string, name: string, inputs: any) => Record<string, unknown>;
 
-/** Strips Pulumi's secret wrappers from mock inputs, recording whether any were found. */
-export function unwrapSecrets(value: any): any {
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (value && typeof value === "object") {
-    if (value[SECRET_SIG] !== undefined && "value" in value) return unwrapSecrets(value.value);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
-  }
-  return value;
+export interface MockOptions {
+  /** State a created resource answers with on top of its inputs. */
+  outputs?: Outputs;
+  /** The provider functions the program may call; any other call fails the test. */
+  functions?: Record<string, (inputs: any) => Record<string, unknown>>;
+  /** Run as `pulumi preview`. */
+  preview?: boolean;
+  /** How long creating a resource takes (ms); default 1, so a dependent registered too early overlaps it. */
+  delayMs?: (type: string, name: string) => number;
+  /** The id a created resource gets; default `<name>-id`. */
+  id?: (type: string, name: string) => string;
 }
 
-export function isSecret(value: any): boolean {
-  return Boolean(value && typeof value === "object" && value[SECRET_SIG] !== undefined);
+export interface PulumiMocks {
+  /** Every registration, recorded the moment the mock is asked to create it. */
+  readonly resources: RecordedResource[];
+  /** Registrations the mock has started and not yet finished. */
+  inFlight(): number;
+  /**
+   * Resolves once the program has nothing left to register: every registration it declared has
+   * finished and nothing is in flight. Should something fail (an apply that threw, a mock or a
+   * call that failed), rejects with that failure once the program registered all it still could;
+   * from then on, what waits on the failed resource never finishes, and idle means nothing moves.
+   */
+  idle(): Promise<void>;
 }
 
-/**
- * Installs mocks that record every resource with its inputs and the order it was created in.
- * Creation takes a tick, so a dependent registered too early would show as overlapping.
- * `call` answers only the given functions: any other provider function call fails the test.
- */
-export function recordResources(
-  outputs: (type: string, name: string, inputs: any) => Record<string, unknown> = () => ({}),
-  functions: Record<string, (inputs: any) => Record<string, unknown>> = {},
-  options: { preview?: boolean } = {},
-) {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let installed: PulumiMocks | undefined;
+
+/** Installs the Pulumi mocks for this test file (mocks are process-global; each file has its own fork). */
+export function mockPulumi(options: MockOptions = {}): PulumiMocks {
   const resources: RecordedResource[] = [];
   let clock = 0;
+  let running = 0;
+  const delayMs = options.delayMs ?? (() => 1);
   pulumi.runtime.setMocks(
     {
       newResource: async (args) => {
-        const started = ++clock;
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, started, finished: ++clock });
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs(args.type, args.name, args.inputs) } };
+        const record: RecordedResource = { type: args.type, name: args.name, inputs: args.inputs, started: ++clock, finished: 0 };
+        resources.push(record);
+        running++;
+        try {
+          const ms = delayMs(args.type, args.name);
+          if (ms > 0) await sleep(ms);
+          const state = { ...args.inputs, ...options.outputs?.(args.type, args.name, args.inputs) };
+          return { id: options.id?.(args.type, args.name) ?? `${args.name}-id`, state };
+        } finally {
+          record.finished = ++clock;
+          running--;
+        }
       },
       call: (args) => {
-        const fn = functions[args.token];
-        if (!fn) throw new Error(`unexpected provider function call: ${args.token}`);
+        const fn = options.functions?.[args.token];
+        if (!fn) {
+          // The SDK passes on only a gRPC error's `details`.
+          const message = `unexpected provider function call: ${args.token}`;
+          throw Object.assign(new Error(message), { details: message });
+        }
         return fn(args.inputs);
       },
     },
@@ -61,29 +85,35 @@ export function recordResources(
     "test",
     options.preview ?? false,
   );
-  return resources;
+  recordFailures();
+  const inFlight = () => running;
+  const recorded = () => resources.length;
+  const idle = async () => {
+    // After a failure some RPCs may never finish: then all that can happen has once nothing moves.
+    const finished = failedBefore() ? stalled(inFlight, recorded) : drained(inFlight);
+    try {
+      await untilFailure(finished);
+    } catch (failure) {
+      await stalled(inFlight, recorded);
+      throw failure;
+    }
+  };
+  installed = { resources, inFlight, idle };
+  return installed;
 }
 
-/** Waits until no resource has been registered for a while: everything the program declared is in. */
-export async function settled(resources: RecordedResource[], quietMs = 100): Promise<void> {
-  let seen = -1;
-  while (seen !== resources.length) {
-    seen = resources.length;
-    await new Promise((resolve) => setTimeout(resolve, quietMs));
-  }
+// A failure no test awaited fails the test it happened in rather than vanishing; the SDK's other
+// reports of a failure arrive while the program runs on.
+async function failUnreported(): Promise<void> {
+  if (installed) await stalled(installed.inFlight, () => installed!.resources.length);
+  const missed = takeUnreported();
+  if (missed.length > 0) throw missed[0];
 }
+afterEach(failUnreported);
+afterAll(failUnreported);
 
-/** The script a remote command's stdin carries (gzip + base64, see encodeBundle). */
-export function decodeBundle(stdin: string): string {
-  return gunzipSync(Buffer.from(stdin, "base64")).toString("utf8");
-}
-
-/** The files a bundle stages, by absolute path (text and base64 here-documents alike). */
-export function bundleFiles(script: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const pattern = /^stage_file (\S+) (cat|base64 -d) <<'(WEBTIER_EOF|WEBTIER_BASE64)'\n([\s\S]*?)^\3$/gm;
-  for (const [, file, decoder, , body] of script.matchAll(pattern)) {
-    files[file!.replace(/^'|'$/g, "")] = decoder === "cat" ? body! : Buffer.from(body!, "base64").toString("utf8");
-  }
-  return files;
+/** Resolves an Output so a test can await it; rejects with the error of an apply it depends on. */
+export function valueOf<T>(value: pulumi.Input<T>): Promise<T> {
+  const output = pulumi.output(value) as unknown as { promise(): Promise<T> };
+  return untilFailure(output.promise());
 }

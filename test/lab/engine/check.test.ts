@@ -2,11 +2,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { checkRemoteResource, describeCheckFailure } from "../../../lab/engine/check";
-import { UNKNOWN_SENTINEL } from "../../../lab/engine/inputs";
+import { SECRET_SIG, SECRET_VALUE, UNKNOWN_SENTINEL } from "../../../lab/engine/inputs";
 
 const COPY = "command:remote:CopyToRemote";
-const SIG = "4dabf18193072939515e22adb298388d";
-const connection = { [SIG]: "1b47061264138c4ac30d75fd1eb44270", value: { host: "10.0.0.1" } };
+const connection = { [SECRET_SIG]: SECRET_VALUE, value: { host: "10.0.0.1" } };
 
 describe("CopyToRemote Check", () => {
   it("fails an unknown source: v1.2.1 reads it as neither asset nor archive", async () => {

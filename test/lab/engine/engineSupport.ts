@@ -5,14 +5,13 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll } from "vitest";
 import { DeployEngine, type Registration } from "../../../lab/engine/engine";
+import { SECRET_SIG, SECRET_VALUE } from "../../../lab/engine/inputs";
 import { FakeTransport } from "./fakeTransport";
 
 export const COMMAND = "command:remote:Command";
 export const COPY = "command:remote:CopyToRemote";
 export const PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
 export const SELF_SIGNED_CERT = "tls:index/selfSignedCert:SelfSignedCert";
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET = "1b47061264138c4ac30d75fd1eb44270";
 
 export const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wtlab-engine-"));
 // Registered on the importing test file: its state files go when it is done.
@@ -20,7 +19,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 export const direct = { host: "10.0.0.11", port: 22, user: "admin", privateKey: "KEY", dialErrorLimit: 10, perDialTimeout: 15 };
 export const viaBastion = { host: "10.0.1.101", port: 22, user: "admin", privateKey: "KEY", dialErrorLimit: 10, perDialTimeout: 15, proxy: direct };
-export const secret = (value: unknown) => ({ [SIG]: SECRET, value });
+export const secret = (value: unknown) => ({ [SECRET_SIG]: SECRET_VALUE, value });
 
 export const urnOf = (type: string, name: string) => `urn:pulumi:lab::webtier::${type}::${name}`;
 

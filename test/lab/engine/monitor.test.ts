@@ -4,6 +4,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { expect, it } from "vitest";
 import type { Registration } from "../../../lab/engine/engine";
+import { SECRET_SIG, SECRET_VALUE } from "../../../lab/engine/inputs";
 import { installEngine, markSecretOutputs, unsupportedOptions } from "../../../lab/engine/monitor";
 import { readDeployState } from "../../../lab/engine/state";
 import { engineRun, newStateFile } from "./engineSupport";
@@ -57,8 +58,7 @@ it("names the options a registration sets that the engine does not implement", (
 });
 
 it("marks the outputs named in additionalSecretOutputs secret, once, as the engine does", () => {
-  const SIG = "4dabf18193072939515e22adb298388d";
-  const wrapped = { [SIG]: "1b47061264138c4ac30d75fd1eb44270", value: "k" };
+  const wrapped = { [SECRET_SIG]: SECRET_VALUE, value: "k" };
   expect(markSecretOutputs({ privateKeyPem: "k", publicKeyPem: "p", connection: wrapped, absent: undefined }, ["privateKeyPem", "connection", "absent", "other"]))
     .toEqual({ privateKeyPem: wrapped, publicKeyPem: "p", connection: wrapped, absent: undefined });
 });

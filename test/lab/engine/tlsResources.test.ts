@@ -9,14 +9,13 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { describe, expect, it } from "vitest";
-import { unwrapSecrets } from "../../../lab/engine/inputs";
+import { SECRET_SIG, unwrapSecrets } from "../../../lab/engine/inputs";
 import { installEngine } from "../../../lab/engine/monitor";
 import { readDeployState } from "../../../lab/engine/state";
 import { requireBinary } from "../../support/binaries";
 import { apply, engineRun, newStateFile, privateKey, selfSignedCert, SELF_SIGNED_CERT, tmp, urnOf, PRIVATE_KEY } from "./engineSupport";
 
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
-const SIG = "4dabf18193072939515e22adb298388d";
 
 // Certificates are issued under os.tmpdir(): a directory of this file's own, to see them removed.
 const issuing = fs.mkdtempSync(path.join(tmp, "issuing-"));
@@ -90,7 +89,7 @@ describe("tls.PrivateKey", () => {
     expect([key.publicKeyFingerprintSha256, `MD5:${key.publicKeyFingerprintMd5}`]).toEqual([sha256, md5]);
     // The inputs with the provider's defaults; the private forms are secrets.
     expect({ algorithm: key.algorithm, ecdsaCurve: key.ecdsaCurve, rsaBits: key.rsaBits }).toEqual({ ecdsaCurve: "P224", rsaBits: 2048, ...inputs });
-    for (const name of ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"]) expect((raw[name] as any)[SIG]).toBeDefined();
+    for (const name of ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"]) expect((raw[name] as any)[SECRET_SIG]).toBeDefined();
     for (const name of ["publicKeyPem", "publicKeyOpenssh", "publicKeyFingerprintSha256"]) expect(typeof raw[name]).toBe("string");
   });
 
@@ -138,7 +137,7 @@ describe("tls.SelfSignedCert", () => {
       isCaCertificate: false, setSubjectKeyId: false, setAuthorityKeyId: false,
       validityStartTime: "2026-11-27T08:40:56.12Z", validityEndTime: "2027-11-27T08:40:56.12Z",
     });
-    expect((rawCert.privateKeyPem as any)[SIG]).toBeDefined();
+    expect((rawCert.privateKeyPem as any)[SECRET_SIG]).toBeDefined();
     expect(typeof rawCert.certPem).toBe("string");
     expect(fs.readdirSync(issuing)).toEqual([]);
     expect(run.transport.calls).toEqual([]);
@@ -217,7 +216,7 @@ describe("tls resources across runs", () => {
     const second = await labKeyAndCert(stateFile, LAB_CERT, new Date(NOW.getTime() + 24 * 3_600_000));
     expect(second.key).toEqual(first.key);
     expect(second.cert).toEqual(first.cert);
-    expect((second.rawCert.privateKeyPem as any)[SIG]).toBeDefined();
+    expect((second.rawCert.privateKeyPem as any)[SECRET_SIG]).toBeDefined();
     expect(second.run.engine.plan.map((s) => `${s.op} ${s.name}`)).toEqual(["same key", "same cert"]);
     expect(second.run.engine.stats).toEqual({ executed: 0, unchanged: 2, deleted: 0, remoteCommands: 0, dialAttempts: 0 });
     expect(second.run.lines).toEqual([]);
