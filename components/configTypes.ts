@@ -260,6 +260,8 @@ export interface AppSettings {
   packages?: string[];
   /** pip requirements installed into the release's virtualenv (flask==3.0.3, …). */
   requirements?: string[];
+  /** Package index for `requirements` (http(s)://host[:port]/path, PEP 503); default PyPI. */
+  indexUrl?: string;
 }
 
 /** Rolling deployment. */

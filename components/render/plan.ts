@@ -3,6 +3,7 @@ import { nginxGeneration, renderNginxConf, renderSiteConf, renderUpstreamConf } 
 import { nginxTlsFiles } from "./nginx/tls";
 import { REMOTE } from "./paths";
 import { renderAppFirewall, renderFirewallUnit } from "./firewall";
+import { renderRequirements } from "./requirements";
 import { renderAppStep } from "./steps/app";
 import { renderBundle, type BundleFile } from "./steps/bundle";
 import { renderFirewallStep } from "./steps/firewall";
@@ -83,7 +84,7 @@ function commonSteps(t: Tuning, host: Host, packages: string[]): PlannedStep[] {
 }
 
 function planAppHost(t: Tuning, host: Host, releaseId: string): HostPlan {
-  const requirements = t.app.requirements.length > 0 ? `${t.app.requirements.join("\n")}\n` : "";
+  const requirements = renderRequirements(t.app);
   const requirementsId = requirements ? sha256(requirements).slice(0, 16) : undefined;
   const packages = ["uwsgi", "uwsgi-plugin-python3", "python3", "nftables", ...(requirements ? ["python3-venv"] : []), ...t.app.packages];
   const releasePath = `${REMOTE.releases}/${releaseId}`;

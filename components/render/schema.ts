@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { aptProxyProblem, dnsNameProblem, hostAddressProblem, hostKeyProblem, rawDirectiveProblem } from "./valueRules";
+import { aptProxyProblem, dnsNameProblem, hostAddressProblem, hostKeyProblem, indexUrlProblem, rawDirectiveProblem } from "./valueRules";
 
 // The public configuration contract: the `webtier:*` keys of a Pulumi stack config, namespace
 // stripped. Structure only (types, ranges, unknown keys); cross-key rules live in validate.ts.
@@ -131,6 +131,8 @@ export const appSchema = z.strictObject({
   source: text.optional(),
   packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "must be a Debian package name" })).optional(),
   requirements: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-\[\],<>=!~ ]*$/, { error: "must be a pip requirement such as flask==3.0.3" })).optional(),
+  /** The package index pip installs `requirements` from (PEP 503 simple API); default pip's own (PyPI). */
+  indexUrl: ruled(z.string({ error: "must be a string" }), indexUrlProblem).optional(),
 });
 
 export const awsSchema = z.strictObject({

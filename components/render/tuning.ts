@@ -60,7 +60,7 @@ export interface Tuning {
     tcpMaxSynBacklog: Record<Role, number>;
     ipLocalPortRange: string; tcpTwReuse: 0 | 1 | 2; tcpFinTimeout: number;
   };
-  app: { module: string; source?: string; packages: string[]; requirements: string[] };
+  app: { module: string; source?: string; packages: string[]; requirements: string[]; indexUrl?: string };
   hosts: { nginx: Host[]; app: Host[] };
   clientCidrs: string[];
   aptProxy?: string;
@@ -138,6 +138,7 @@ export function resolveTuning(config: WebtierConfig): Tuning {
       ...(config.app?.source === undefined ? {} : { source: config.app.source }),
       packages: [...(config.app?.packages ?? APP_DEFAULTS.packages)],
       requirements: [...(config.app?.requirements ?? APP_DEFAULTS.requirements)],
+      ...(config.app?.indexUrl === undefined ? {} : { indexUrl: config.app.indexUrl }),
     },
     hosts: {
       nginx: (config.hosts?.nginx ?? []).map((h) => resolveHost(h, "nginx")),

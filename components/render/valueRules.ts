@@ -92,6 +92,24 @@ export function aptProxyProblem(url: string): string | undefined {
   return undefined;
 }
 
+// `app.indexUrl` becomes a `--index-url` line of the requirements file pip reads as root, which is
+// also part of the deployment plan (stack outputs, state): one URL without whitespace (a newline
+// would add pip options), without credentials (they would be stored in plain text) and without a
+// query or fragment, which a PEP 503 index never needs.
+
+export const INDEX_URL_MAX_LENGTH = 2048;
+const INDEX_URL = new RegExp(`^https?://${HOST}(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%+-]*)*$`);
+export const INDEX_URL_RULE = "must be http(s)://host[:port][/path] of a package index (no credentials, query, quotes, spaces or other schemes)";
+
+/** The rule an `app.indexUrl` value breaks, if any. Linear: each path segment starts with its own "/". */
+export function indexUrlProblem(url: string): string | undefined {
+  if (url.length > INDEX_URL_MAX_LENGTH) return `must not exceed ${INDEX_URL_MAX_LENGTH} characters`;
+  if (!INDEX_URL.test(url)) return INDEX_URL_RULE;
+  const port = /^https?:\/\/[^/:]+:([0-9]{1,5})/.exec(url);
+  if (port && !(Number(port[1]) >= 1 && Number(port[1]) <= 65535)) return "must have a port from 1 to 65535";
+  return undefined;
+}
+
 // The escape hatch `nginx.extraHttp` / `extraServer`: one simple directive per entry. The
 // serializer splits it on whitespace, quotes each argument and adds the ";", so what remains to
 // refuse is whatever would end the directive or open a block before that. Checked with one pass
