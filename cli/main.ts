@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { ConfigError } from "../components";
+import { registerBenchCommand } from "./bench";
 import { registerDrillCommand } from "./drill";
 import { registerLabCommands } from "./lab";
 import { OutDirError } from "./outDir";
@@ -19,6 +20,7 @@ program
 
 registerLabCommands(program);
 registerDrillCommand(program);
+registerBenchCommand(program);
 
 async function main(): Promise<void> {
   try {

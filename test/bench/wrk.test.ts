@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { parseWrk } from "../../bench/wrk";
+import { parseWrk } from "../../lab/load/wrk";
 
 const REPORT = `Running 10s test @ http://10.77.0.11:80/
   2 threads and 1000 connections
