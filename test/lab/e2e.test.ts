@@ -268,6 +268,9 @@ describe("webtier on the lab: 1 nginx + 3 app hosts, deployed by index.ts", () =
   }, 5 * MIN);
 
   it("brings an app host back into service after `systemctl reboot`, and the nginx host too", async () => {
+    // A lab host's network namespace outlives its reboot, and so do its net.* values: a stock
+    // value set just before the reboot shows that the boot applied the persisted ones again.
+    await onHost(state, "app-2", "sysctl -q -w net.core.somaxconn=128");
     for (const host of ["app-2", "lb-1"]) {
       const before = await pid1Start(state, host);
       await sshRun(state, host, "sudo systemctl reboot", { timeoutMs: 30_000 });
