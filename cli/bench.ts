@@ -12,6 +12,7 @@ import { renderChart } from "../lab/bench/chart";
 import { renderReport } from "../lab/bench/report";
 import { SCENARIOS, selectScenarios } from "../lab/bench/scenarios";
 import { CONNECTIONS_RANGE, DrillUsageError as UsageError, integerIn } from "./drill";
+import { abortOnSignals } from "./signals";
 
 export const DEFAULT_CONNECTIONS = "100,1000,5000";
 export const DEFAULT_DURATION = 10;
@@ -66,19 +67,13 @@ async function bench(flags: BenchFlags): Promise<void> {
   if ((await missingBinaries(["wrk"])).length > 0) throw new BenchError("wrk is not installed (apt-get install wrk): the bench's load comes from it");
   fs.mkdirSync(args.out, { recursive: true });
 
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.exitCode = signal === "SIGINT" ? 130 : 143;
-    controller.abort(signal);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const signals = abortOnSignals();
   try {
     const command = [
       "npx webtier bench", `--connections ${args.connections.join(",")}`, `--duration ${args.durationSeconds}`, `--repeat ${args.repeat}`,
       ...(args.scenarios ? [`--scenarios ${args.scenarios.join(",")}`] : []), `--out ${args.out}`,
     ].join(" ");
-    const results = await runBench({ ...args, command, progress: say(process.stderr), log: say(process.stderr), signal: controller.signal });
+    const results = await runBench({ ...args, command, progress: say(process.stderr), log: say(process.stderr), signal: signals.signal });
     const report = renderReport(results);
     fs.writeFileSync(path.join(args.out, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
     fs.writeFileSync(path.join(args.out, "report.md"), report);
@@ -86,8 +81,7 @@ async function bench(flags: BenchFlags): Promise<void> {
     process.stderr.write(`bench: wrote ${OUTPUT_FILES.map((f) => path.join(args.out, f)).join(", ")}\n`);
     process.stdout.write(flags.json ? `${JSON.stringify(results, null, 2)}\n` : report);
   } finally {
-    process.removeListener("SIGINT", onSignal);
-    process.removeListener("SIGTERM", onSignal);
+    signals.release();
   }
 }
 

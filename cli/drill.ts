@@ -9,6 +9,7 @@ import { DrillError, runDrill } from "../lab/drill/drill";
 import { formatReport } from "../lab/drill/report";
 import { SCENARIOS } from "../lab/drill/scenarios";
 import type { Scenario } from "../lab/drill/types";
+import { abortOnSignals } from "./signals";
 
 export const DEFAULT_CONNECTIONS = 1000;
 export const DEFAULT_DURATION = 30;
@@ -61,13 +62,7 @@ async function drill(name: string, flags: DrillFlags): Promise<void> {
   // With --json, stdout carries the report object and nothing else.
   const log = flags.json ? say(process.stderr) : say(process.stdout);
   const restoreConsole = flags.json ? divertConsoleLog() : () => undefined;
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.exitCode = signal === "SIGINT" ? 130 : 143;
-    controller.abort(signal);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const signals = abortOnSignals();
   try {
     const report = await runDrill({
       scenario,
@@ -77,15 +72,14 @@ async function drill(name: string, flags: DrillFlags): Promise<void> {
       ...(flags.config ? { configFile: flags.config } : {}),
       log,
       progress: say(process.stderr),
-      signal: controller.signal,
+      signal: signals.signal,
     });
     restoreConsole();
     if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(formatReport(report));
   } finally {
     restoreConsole();
-    process.removeListener("SIGINT", onSignal);
-    process.removeListener("SIGTERM", onSignal);
+    signals.release();
   }
 }
 

@@ -1,38 +1,23 @@
 // `webtier bench` refusing to start, as a user runs it (bin/webtier.js), without a lab: the lab
-// directory points at an empty scratch directory, so nothing here can touch a running lab.
-import { spawn } from "node:child_process";
+// directory points at an empty scratchDir directory, so nothing here can touch a running lab.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { runWithoutLab, scratch } from "../cli/cliSupport";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseBenchFlags } from "../../cli/bench";
 import { DrillUsageError as UsageError } from "../../cli/drill";
 import { SCENARIOS } from "../../lab/bench/scenarios";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "bench-cli-"));
-afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+const scratchDir = scratch("bench-cli-");
+afterAll(() => fs.rmSync(scratchDir, { recursive: true, force: true }));
 
-function bench(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const labDir = fs.mkdtempSync(path.join(scratch, "lab-"));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "bin", "webtier.js"), "bench", ...args], {
-      cwd: ROOT, env: { ...process.env, WEBTIER_LAB_DIR: labDir, ...env }, timeout: 60_000,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const bench = (args: string[], env: NodeJS.ProcessEnv = {}) => runWithoutLab(scratchDir, "bench", args, env);
 
 const KNOWN = SCENARIOS.map((s) => s.name).join(", ");
 const FLAGS = { connections: "100,1000,5000", duration: "10", repeat: "3" };
 
 describe("parseBenchFlags", () => {
-  const out = path.join(scratch, "new-dir");
+  const out = path.join(scratchDir, "new-dir");
 
   it("sorts the concurrencies and converts every number", () => {
     expect(parseBenchFlags({ ...FLAGS, connections: " 5000,100 ,1000", out })).toEqual({ connections: [100, 1000, 5000], durationSeconds: 10, repeat: 3, out });
@@ -58,7 +43,7 @@ describe("parseBenchFlags", () => {
 // Each case starts the real CLI: a few, for the exit codes and what reaches the terminal.
 describe.concurrent("webtier bench refuses to start", { timeout: 90_000 }, () => {
   it("exits 2 on a bad value, with one line naming it", async () => {
-    expect(await bench(["--repeat", "0", "--out", path.join(scratch, "out")])).toEqual({ status: 2, stdout: "", stderr: "webtier bench: --repeat (0) must be an integer from 1 to 15\n" });
+    expect(await bench(["--repeat", "0", "--out", path.join(scratchDir, "out")])).toEqual({ status: 2, stdout: "", stderr: "webtier bench: --repeat (0) must be an integer from 1 to 15\n" });
   });
 
   it("exits 2 without --out", async () => {
@@ -66,18 +51,18 @@ describe.concurrent("webtier bench refuses to start", { timeout: 90_000 }, () =>
   });
 
   it("exits 2 when --out is a file", async () => {
-    const file = path.join(scratch, "a-file");
+    const file = path.join(scratchDir, "a-file");
     fs.writeFileSync(file, "");
     expect(await bench(["--out", file])).toEqual({ status: 2, stdout: "", stderr: `webtier bench: --out (${file}) is not a directory\n` });
   });
 
   it("treats an unknown option as a usage error too (exit 2)", async () => {
-    const r = await bench(["--conections", "100", "--out", path.join(scratch, "out")]);
+    const r = await bench(["--conections", "100", "--out", path.join(scratchDir, "out")]);
     expect([r.status, r.stdout, r.stderr.split("\n").slice(0, 2)]).toEqual([2, "", ["error: unknown option '--conections'", "(Did you mean --connections?)"]]);
   });
 
   it("says the lab is not running, and how to start it (exit 1), and creates nothing", async () => {
-    const dir = path.join(scratch, "never-created");
+    const dir = path.join(scratchDir, "never-created");
     const r = await bench(["--out", dir]);
     expect(r).toEqual({ status: 1, stdout: "", stderr: "webtier bench: the lab is not running: npx webtier lab up\n" });
     expect(fs.existsSync(dir)).toBe(false);

@@ -26,8 +26,14 @@ export interface CliResult {
 
 /** Runs the real CLI (bin/webtier.js) in `cwd`; asynchronous so that table rows run side by side. */
 export function webtier(cwd: string, ...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd });
+}
+
+/** Runs the real CLI with its arguments, working directory and environment (default: this one's). */
+export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, "bin", "webtier.js"), args, { cwd, timeout: 60_000 });
+    // Node by its own path: a test may run the CLI with a PATH that has no node on it.
+    const child = spawn(process.execPath, [path.join(ROOT, "bin", "webtier.js"), ...args], { cwd: options.cwd, env: options.env ?? process.env, timeout: 60_000 });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -35,6 +41,12 @@ export function webtier(cwd: string, ...args: string[]): Promise<CliResult> {
     child.on("error", reject);
     child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** Runs `webtier <command>` against an empty lab directory of its own (no lab is running there). */
+export function runWithoutLab(scratchDir: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const labDir = fs.mkdtempSync(path.join(scratchDir, "lab-"));
+  return runCli([command, ...args], { cwd: ROOT, env: { ...process.env, WEBTIER_LAB_DIR: labDir, ...env } });
 }
 
 /** stderr of a refused config: the header, then one line per problem. */

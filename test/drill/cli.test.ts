@@ -1,30 +1,15 @@
 // `webtier drill` refusing to start, as a user runs it (bin/webtier.js), without a lab: the lab
-// directory points at an empty scratch directory, so nothing here can touch a running lab.
-import { spawn } from "node:child_process";
+// directory points at an empty scratchDir directory, so nothing here can touch a running lab.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { runWithoutLab, scratch } from "../cli/cliSupport";
 import { afterAll, describe, expect, it } from "vitest";
 import { SCENARIOS } from "../../lab/drill/scenarios";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "drill-cli-"));
-afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+const scratchDir = scratch("drill-cli-");
+afterAll(() => fs.rmSync(scratchDir, { recursive: true, force: true }));
 
-function drill(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const labDir = fs.mkdtempSync(path.join(scratch, "lab-"));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "bin", "webtier.js"), "drill", ...args], {
-      cwd: ROOT, env: { ...process.env, WEBTIER_LAB_DIR: labDir, ...env }, timeout: 60_000,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const drill = (args: string[], env: NodeJS.ProcessEnv = {}) => runWithoutLab(scratchDir, "drill", args, env);
 
 const KNOWN = "rolling-app-change, nginx-change, bad-nginx-config, scale-out, scale-in, kill-app-host, backlog";
 
@@ -61,9 +46,9 @@ describe.concurrent("webtier drill refuses to start", () => {
   it("says wrk is missing when the lab is there but wrk is not", async () => {
     // A lab state file (never used: the drill stops before any host is contacted) and a PATH
     // holding bash alone.
-    const labDir = fs.mkdtempSync(path.join(scratch, "lab-state-"));
+    const labDir = fs.mkdtempSync(path.join(scratchDir, "lab-state-"));
     fs.writeFileSync(path.join(labDir, "state.json"), JSON.stringify({ url: "http://10.77.0.11:80/", hosts: [], clients: [], internal: {} }));
-    const bin = fs.mkdtempSync(path.join(scratch, "bin-"));
+    const bin = fs.mkdtempSync(path.join(scratchDir, "bin-"));
     fs.symlinkSync(fs.realpathSync("/bin/bash"), path.join(bin, "bash"));
     const r = await drill(["backlog"], { WEBTIER_LAB_DIR: labDir, PATH: bin });
     expect(r).toEqual({ status: 1, stdout: "", stderr: "webtier drill: wrk is not installed (apt-get install wrk): the drill's load comes from it\n" });
