@@ -44,11 +44,15 @@ function selfSigned(name: string, sources: TlsSources, parent: pulumi.Resource):
   return { certificate: cert.certPem, key: key.privateKeyPem };
 }
 
+/** Whether nginx serves a certificate of the stack's: a configured one or one generated for it. */
+function servedByNginx(settings: TlsSettings | undefined): settings is TlsSettings {
+  return settings !== undefined && (settings.certificate !== undefined || settings.selfSigned === true);
+}
+
 /** The rule on the secret `tlsKey`: set exactly when nginx serves a configured certificate. */
 export function checkTlsKey(settings: TlsSettings | undefined, key: pulumi.Input<string> | undefined): string[] {
   const configured = settings?.certificate !== undefined;
-  const onNginx = configured || settings?.selfSigned === true;
-  if (!onNginx && key !== undefined) return ["tlsKey (secret) is set but tls.certificate is not: the key belongs to the certificate nginx serves"];
+  if (!servedByNginx(settings) && key !== undefined) return ["tlsKey (secret) is set but tls.certificate is not: the key belongs to the certificate nginx serves"];
   if (configured && key === undefined) return ["tlsKey (unset) is required with tls.certificate: pulumi config set --secret webtier:tlsKey < key.pem"];
   return [];
 }
@@ -60,12 +64,10 @@ export function checkTlsKey(settings: TlsSettings | undefined, key: pulumi.Input
  */
 export function tlsMaterial(name: string, sources: TlsSources, parent: pulumi.Resource): TlsMaterial | undefined {
   const settings = sources.settings;
-  const problems = checkTlsKey(settings, sources.key);
-  if (problems.length > 0) throw new ConfigError(problems);
-  const onNginx = settings !== undefined && (settings.certificate !== undefined || settings.selfSigned === true);
-  if (!onNginx) return undefined;
+  if (!servedByNginx(settings)) return undefined;
   let material: { certificate: pulumi.Output<string>; key: pulumi.Output<string> };
   if (settings.certificate !== undefined) {
+    // The caller applied checkTlsKey before registering anything: a configured certificate has its key.
     material = { certificate: pulumi.output(settings.certificate), key: pulumi.output(sources.key!) };
   } else {
     material = selfSigned(name, sources, parent);
