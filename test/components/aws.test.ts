@@ -1,8 +1,8 @@
 import { parse } from "yaml";
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 // The fixture installs the Pulumi mocks on import: it must come before any resource is built.
 import {
-  build,
+  builtEachTest,
   byName,
   calls,
   countByType,
@@ -19,15 +19,11 @@ import {
   UNTAGGABLE,
   unwrapSecret,
   USER_TAGS,
-  type Built,
 } from "./awsFixture";
 import { SECRET_SIG, SECRET_VALUE, valueOf } from "../support/pulumi";
 
 describe("AwsTiers: created VPC, NAT egress, 1 nginx (Elastic IP, no TLS) + 3 app hosts", () => {
-  let built: Built;
-  beforeAll(async () => {
-    built = await build("web", { frontDoor: "eip", nginxCount: 1, appCount: 3, egress: "nat", adminCidr: "198.51.100.0/24", sshPublicKey: DEPLOY_KEY, tags: USER_TAGS });
-  });
+  const built = builtEachTest("web", { frontDoor: "eip", nginxCount: 1, appCount: 3, egress: "nat", adminCidr: "198.51.100.0/24", sshPublicKey: DEPLOY_KEY, tags: USER_TAGS });
 
   test("creates exactly these resources", () => {
     expect(countByType("web")).toEqual({
@@ -163,16 +159,16 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx (Elastic IP, no TLS) + 3 ap
   });
 
   test("a looked-up AMI is not followed on later runs (ignoreChanges), and every child has a parent", () => {
-    const instances = built.captured.filter((c) => c.type === T.instance);
+    const instances = built().captured.filter((c) => c.type === T.instance);
     expect(instances.map((c) => [c.name, c.ignoreChanges])).toEqual([
       ["web-lb-1", ["ami"]],
       ["web-app-1", ["ami"]],
       ["web-app-2", ["ami"]],
       ["web-app-3", ["ami"]],
     ]);
-    const orphans = built.captured.filter((c) => c.name !== "web" && c.parent === undefined);
+    const orphans = built().captured.filter((c) => c.name !== "web" && c.parent === undefined);
     expect(orphans).toEqual([]);
-    expect(built.captured.filter((c) => c.type === T.instance).map((c) => c.parent)).toEqual(["web-lb", "web-app", "web-app", "web-app"]);
+    expect(built().captured.filter((c) => c.type === T.instance).map((c) => c.parent)).toEqual(["web-lb", "web-app", "web-app", "web-app"]);
   });
 
   test("generated host keys reach cloud-init user data (secret) and RemoteHost.hostKey", () => {
@@ -206,7 +202,7 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx (Elastic IP, no TLS) + 3 ap
   });
 
   test("RemoteHost lists: the nginx host is reached at its Elastic IP, not the instance's released public IP", () => {
-    expect(built.nginxHosts).toEqual([
+    expect(built().nginxHosts).toEqual([
       {
         name: "lb-1",
         address: ELASTIC_IPS["web-door-lb-1"],
@@ -218,7 +214,7 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx (Elastic IP, no TLS) + 3 ap
         bootstrap: { hostKey: publicKeyOf("web-lb-hostkeys-1").trim(), newHostPrivateKey: privateKeyOf("web-lb-hostkeys-1-rotated") },
       },
     ]);
-    expect(built.appHosts).toEqual(
+    expect(built().appHosts).toEqual(
       [1, 2, 3].map((i) => ({
         name: `app-${i}`,
         address: PRIVATE_IPS[`web-app-${i}`],
@@ -230,17 +226,17 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx (Elastic IP, no TLS) + 3 ap
         bootstrap: { hostKey: publicKeyOf(`web-app-hostkeys-${i}`).trim(), newHostPrivateKey: privateKeyOf(`web-app-hostkeys-${i}-rotated`) },
       })),
     );
-    expect(built.tiers.appHosts.map((h) => (h.instance as any).__name)).toEqual(["web-app-1", "web-app-2", "web-app-3"]);
+    expect(built().tiers.appHosts.map((h) => (h.instance as any).__name)).toEqual(["web-app-1", "web-app-2", "web-app-3"]);
   });
 
   test("component outputs", async () => {
-    expect(await valueOf(built.tiers.vpcId)).toBe("web-net-vpc-id");
-    expect(await valueOf(built.tiers.nginxSecurityGroupId)).toBe("web-sg-lb-id");
-    expect(await valueOf(built.tiers.appSecurityGroupId)).toBe("web-sg-app-id");
-    expect(await valueOf(built.tiers.publicAddresses)).toEqual(["203.0.113.110"]);
-    expect(built.tiers.frontDoor.mode).toBe("eip");
-    expect(await valueOf(built.tiers.frontDoor.dnsName)).toBe(publicDnsOf("203.0.113.110"));
-    expect(await valueOf(built.tiers.frontDoor.addresses!)).toEqual(["203.0.113.110"]);
+    expect(await valueOf(built().tiers.vpcId)).toBe("web-net-vpc-id");
+    expect(await valueOf(built().tiers.nginxSecurityGroupId)).toBe("web-sg-lb-id");
+    expect(await valueOf(built().tiers.appSecurityGroupId)).toBe("web-sg-app-id");
+    expect(await valueOf(built().tiers.publicAddresses)).toEqual(["203.0.113.110"]);
+    expect(built().tiers.frontDoor.mode).toBe("eip");
+    expect(await valueOf(built().tiers.frontDoor.dnsName)).toBe(publicDnsOf("203.0.113.110"));
+    expect(await valueOf(built().tiers.frontDoor.addresses!)).toEqual(["203.0.113.110"]);
   });
 
   test("every taggable resource carries the stack, project, Name and user tags", () => {

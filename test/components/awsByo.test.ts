@@ -1,12 +1,10 @@
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 // The fixture installs the Pulumi mocks on import: it must come before any resource is built.
-import { build, byName, calls, countByType, DEPLOY_KEY, of, T, TAGGABLE, tagsFor, type Built } from "./awsFixture";
+import { builtEachTest, byName, calls, countByType, DEPLOY_KEY, of, T, TAGGABLE, tagsFor } from "./awsFixture";
 import { valueOf } from "../support/pulumi";
 
 describe("AwsTiers: brought VPC, proxy egress, own AMI", () => {
-  let built: Built;
-  beforeAll(async () => {
-    built = await build("byo", {
+  const built = builtEachTest("byo", {
       // Two nginx hosts on their own Elastic IPs (the caller chose eip over the NLB default).
       frontDoor: "eip",
       nginxCount: 2,
@@ -27,7 +25,6 @@ describe("AwsTiers: brought VPC, proxy egress, own AMI", () => {
       rootVolumeSize: 30,
       sshPublicKey: DEPLOY_KEY,
     });
-  });
 
   test("creates no network resources and invokes nothing", () => {
     expect(countByType("byo")).toEqual({
@@ -94,7 +91,7 @@ describe("AwsTiers: brought VPC, proxy egress, own AMI", () => {
       "byo-app-1": ["subnet-priv-a", "ami-0custom", "c7i.large", false, 30],
       "byo-app-2": ["subnet-priv-b", "ami-0custom", "c7i.large", false, 30],
     });
-    expect(built.captured.filter((c) => c.type === T.instance).map((c) => c.ignoreChanges)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(built().captured.filter((c) => c.type === T.instance).map((c) => c.ignoreChanges)).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   test("tags without user tags", () => {
@@ -103,7 +100,7 @@ describe("AwsTiers: brought VPC, proxy egress, own AMI", () => {
 
   test("RemoteHosts and outputs", async () => {
     // Each nginx host at its Elastic IP (the instances' own public IPs are released).
-    expect(built.nginxHosts.map((h) => [h.name, h.address, h.privateAddress, h.identity])).toEqual([
+    expect(built().nginxHosts.map((h) => [h.name, h.address, h.privateAddress, h.identity])).toEqual([
       ["lb-1", "203.0.113.121", "172.31.0.10", "i-byo-lb-1"],
       ["lb-2", "203.0.113.122", "172.31.16.10", "i-byo-lb-2"],
     ]);
@@ -111,11 +108,11 @@ describe("AwsTiers: brought VPC, proxy egress, own AMI", () => {
       ["byo-door-lb-1", { allocationId: "byo-door-lb-1-id", instanceId: "i-byo-lb-1" }],
       ["byo-door-lb-2", { allocationId: "byo-door-lb-2-id", instanceId: "i-byo-lb-2" }],
     ]);
-    expect(built.appHosts.map((h) => [h.name, h.address, h.privateAddress, h.identity])).toEqual([
+    expect(built().appHosts.map((h) => [h.name, h.address, h.privateAddress, h.identity])).toEqual([
       ["app-1", "172.31.128.10", "172.31.128.10", "i-byo-app-1"],
       ["app-2", "172.31.144.10", "172.31.144.10", "i-byo-app-2"],
     ]);
-    expect(await valueOf(built.tiers.vpcId)).toBe("vpc-0byo");
-    expect(await valueOf(built.tiers.publicAddresses)).toEqual(["203.0.113.121", "203.0.113.122"]);
+    expect(await valueOf(built().tiers.vpcId)).toBe("vpc-0byo");
+    expect(await valueOf(built().tiers.publicAddresses)).toEqual(["203.0.113.121", "203.0.113.122"]);
   });
 });

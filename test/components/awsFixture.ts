@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { expect } from "vitest";
+import { beforeEach, expect } from "vitest";
 import { AwsTiers, type AwsTiersArgs } from "../../components/aws";
 import type { CreatedHost } from "../../components/host";
 import { mockPulumi, SECRET_SIG, SECRET_VALUE, unwrapSecrets, valueOf } from "../support/pulumi";
@@ -188,7 +188,16 @@ export function construct(prefix: string, args: AwsTiersArgs) {
   return { tiers, captured };
 }
 
+/** Removes what an earlier build of this scenario recorded, so a build's records are its own. */
+function forget(prefix: string): void {
+  const old = new Set(of(prefix));
+  registered.splice(0, registered.length, ...registered.filter((r) => !old.has(r)));
+  calls.splice(0, calls.length, ...calls.filter((c) => c.scenario !== prefix));
+  spareAddress = 0;
+}
+
 export async function build(prefix: string, args: AwsTiersArgs) {
+  forget(prefix);
   const { tiers, captured } = construct(prefix, args);
   const nginxHosts = await Promise.all(tiers.nginxHosts.map(settleHost));
   const appHosts = await Promise.all(tiers.appHosts.map(settleHost));
@@ -199,6 +208,19 @@ export async function build(prefix: string, args: AwsTiersArgs) {
 }
 
 export type Built = Awaited<ReturnType<typeof build>>;
+
+/**
+ * The scenario, built afresh before each test of the enclosing describe. A build inside the test
+ * (not once in beforeAll) is what ties the code it runs to the assertions that check it, which
+ * mutation testing needs to judge those assertions.
+ */
+export function builtEachTest(prefix: string, args: AwsTiersArgs): () => Built {
+  let built: Built | undefined;
+  beforeEach(async () => {
+    built = await build(prefix, args);
+  });
+  return () => built!;
+}
 
 /** The validation error `build` throws, asserting it registered nothing (see refusal). */
 export const refusalOf = (build: () => unknown) => refusal(mocks, build);

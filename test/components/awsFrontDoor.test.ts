@@ -1,8 +1,9 @@
-import { beforeAll, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 // The fixture installs the Pulumi mocks on import: it must come before any resource is built.
 import {
   arnOf,
   build,
+  builtEachTest,
   byName,
   countByType,
   FD_ADMIN,
@@ -17,7 +18,6 @@ import {
   tcpRule,
   tierRules,
   untagged,
-  type Built,
 } from "./awsFixture";
 import { defaultFrontDoor, drainSecondsFor, NLB_HEALTH_CHECK, type AwsTiersArgs } from "../../components/aws";
 import { valueOf } from "../support/pulumi";
@@ -51,10 +51,7 @@ const attachments = (prefix: string) => Object.fromEntries(inputsOf(prefix, T.at
 const attachment = (prefix: string, group: string, host: string) => ({ targetGroupArn: arnOf("targetgroup", `${prefix}-door-${group}`), targetId: `i-${prefix}-${host}` });
 
 describe("nlb, created network, TLS passthrough, two nginx hosts, two client networks", () => {
-  let built: Built;
-  beforeAll(async () => {
-    built = await build("nlb", { ...fdBase, frontDoor: "nlb", nginxCount: 2, tlsPort: 443, httpCidrs: ["203.0.113.0/24", "198.51.100.0/24"] });
-  });
+  const built = builtEachTest("nlb", { ...fdBase, frontDoor: "nlb", nginxCount: 2, tlsPort: 443, httpCidrs: ["203.0.113.0/24", "198.51.100.0/24"] });
 
   test("creates one NLB, a listener and target group per port, one attachment per (group, host), no Elastic IP of its own", () => {
     const counts = countByType("nlb");
@@ -128,20 +125,20 @@ describe("nlb, created network, TLS passthrough, two nginx hosts, two client net
   });
 
   test("outputs: the NLB's DNS name; nginx hosts stay at their instances' public IPs for SSH", async () => {
-    expect(built.tiers.frontDoor.mode).toBe("nlb");
-    expect(await valueOf(built.tiers.frontDoor.dnsName)).toBe(nlbDnsOf("nlb-door"));
-    expect(built.tiers.frontDoor.addresses).toBeUndefined();
-    expect(built.nginxHosts.map((h) => [h.name, h.address])).toEqual([
+    expect(built().tiers.frontDoor.mode).toBe("nlb");
+    expect(await valueOf(built().tiers.frontDoor.dnsName)).toBe(nlbDnsOf("nlb-door"));
+    expect(built().tiers.frontDoor.addresses).toBeUndefined();
+    expect(built().nginxHosts.map((h) => [h.name, h.address])).toEqual([
       ["lb-1", PUBLIC_IPS["nlb-lb-1"]],
       ["lb-2", PUBLIC_IPS["nlb-lb-2"]],
     ]);
-    expect(await valueOf(built.tiers.publicAddresses)).toEqual([PUBLIC_IPS["nlb-lb-1"], PUBLIC_IPS["nlb-lb-2"]]);
+    expect(await valueOf(built().tiers.publicAddresses)).toEqual([PUBLIC_IPS["nlb-lb-1"], PUBLIC_IPS["nlb-lb-2"]]);
     expect(of("nlb").filter((r) => r.type === T.instance && r.name.startsWith("nlb-lb-")).map((r) => r.inputs.associatePublicIpAddress)).toEqual([true, true]);
   });
 });
 
 describe("nlb, TLS offload at the load balancer", () => {
-  beforeAll(async () => {
+  beforeEach(async () => {
     await build("off", { ...fdBase, frontDoor: "nlb", nginxCount: 2, nginxPort: 8080, healthPath: "/ready", tlsOffload: { certificateArn: FD_CERT, targetPort: 8443 } });
   });
 
@@ -191,7 +188,7 @@ describe("nlb, TLS offload at the load balancer", () => {
 });
 
 describe("nlb in a brought VPC, no TLS", () => {
-  beforeAll(async () => {
+  beforeEach(async () => {
     await build("bn", {
       ...fdBase,
       frontDoor: "nlb",
@@ -223,7 +220,7 @@ describe("scale-out behind the NLB: 2 → 3 nginx hosts", () => {
         .filter((r) => types.includes(r.type))
         .map((r) => [`${r.type} ${r.name.slice(prefix.length)}`, JSON.parse(JSON.stringify(r.inputs).replaceAll(`${prefix}-`, "X-"))]),
     );
-  beforeAll(async () => {
+  beforeEach(async () => {
     await build("sa", args(2));
     await build("sb", args(3));
   });

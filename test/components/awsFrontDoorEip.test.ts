@@ -1,16 +1,13 @@
-import { beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 // The fixture installs the Pulumi mocks on import: it must come before any resource is built.
-import { build, countByType, ELASTIC_IPS, FD_CERT, fdBase, inputsOf, publicDnsOf, refusalOf, T, tcpRule, tierRules, untagged, type Built } from "./awsFixture";
+import { builtEachTest, countByType, ELASTIC_IPS, FD_CERT, fdBase, inputsOf, publicDnsOf, refusalOf, T, tcpRule, tierRules, untagged } from "./awsFixture";
 import { AwsTiers, checkTiers, type AwsTiersArgs } from "../../components/aws";
 import { valueOf } from "../support/pulumi";
 
 // The Elastic IP front door ("ep"), and front-door validation ("f1"…, which register nothing).
 
 describe("eip with TLS on nginx, two nginx hosts", () => {
-  let built: Built;
-  beforeAll(async () => {
-    built = await build("ep", { ...fdBase, frontDoor: "eip", nginxCount: 2, tlsPort: 443, httpCidrs: ["203.0.113.0/24"] });
-  });
+  const built = builtEachTest("ep", { ...fdBase, frontDoor: "eip", nginxCount: 2, tlsPort: 443, httpCidrs: ["203.0.113.0/24"] });
 
   test("one Elastic IP per nginx host, associated with its instance; no load balancer", () => {
     expect(Object.fromEntries(inputsOf("ep", T.eip).filter(([name]) => name.startsWith("ep-door-")))).toEqual({
@@ -39,11 +36,11 @@ describe("eip with TLS on nginx, two nginx hosts", () => {
 
   test("hosts are dialed at their Elastic IPs; outputs", async () => {
     const eips = [ELASTIC_IPS["ep-door-lb-1"], ELASTIC_IPS["ep-door-lb-2"]];
-    expect(built.nginxHosts.map((h) => h.address)).toEqual(eips);
-    expect(await valueOf(built.tiers.publicAddresses)).toEqual(eips);
-    expect(built.tiers.frontDoor.mode).toBe("eip");
-    expect(await valueOf(built.tiers.frontDoor.addresses!)).toEqual(eips);
-    expect(await valueOf(built.tiers.frontDoor.dnsName)).toBe(publicDnsOf(eips[0]!));
+    expect(built().nginxHosts.map((h) => h.address)).toEqual(eips);
+    expect(await valueOf(built().tiers.publicAddresses)).toEqual(eips);
+    expect(built().tiers.frontDoor.mode).toBe("eip");
+    expect(await valueOf(built().tiers.frontDoor.addresses!)).toEqual(eips);
+    expect(await valueOf(built().tiers.frontDoor.dnsName)).toBe(publicDnsOf(eips[0]!));
   });
 });
 
