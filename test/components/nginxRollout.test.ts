@@ -2,7 +2,7 @@
 // host is provisioned at once; on each nginx host the steps run in order: its new host key, then
 // provisioning, then activation.
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { hostList } from "../support/hosts";
 import { mockPulumi, type RecordedResource } from "../support/pulumi";
 
@@ -29,6 +29,11 @@ const APP = ["app-1", "app-2"];
 
 beforeAll(async () => {
   components = await import("../../components/index.js");
+});
+
+// Built afresh for each test, so each test's record of the steps is its own.
+beforeEach(async () => {
+  mocks.resources.splice(0);
   const { nginx, app } = hostList(APP.length, { nginx: NGINX.length, user: "admin" });
   // Machines the stack created: each first gets its own host key.
   const createdNginx = nginx.map((host) => ({

@@ -2,7 +2,7 @@
 // nginx's secret activation, 0600), a self-signed certificate generated once with exact inputs,
 // and a key that does not match refused before anything reaches a host.
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeTestPki, type TestPki } from "../render/testCertificates";
 import { hostList } from "../support/hosts";
 import { bundleFiles, decodeBundle, isSecret, mockPulumi, unwrapSecrets, valueOf } from "../support/pulumi";
@@ -44,7 +44,9 @@ describe("WebTier with tls.certificate and tlsKey", () => {
   const chain = pki.leaf.certificate + pki.intermediate.certificate;
   let tier: import("../../components").WebTier;
 
-  beforeAll(async () => {
+  // Built afresh for each test, so each test's records are its own.
+  beforeEach(async () => {
+    resources.splice(0, resources.length, ...resources.filter((r) => !r.name.startsWith("given-")));
     tier = new components.WebTier("given", {
       settings: { tls: { certificate: chain } }, privateKey: KEY, tlsKey: pki.leaf.key, ...hosts("given-"),
     });
