@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readAppSource } from "../../components/appSource";
+import { packageRoot, readAppSource } from "../../components/appSource";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "webtier-app-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -52,5 +52,34 @@ describe("readAppSource", () => {
     expect(readAppSource(dir).releaseId).toBe(first);
     fs.writeFileSync(path.join(dir, "wsgi.py"), "v2");
     expect(readAppSource(dir).releaseId).not.toBe(first);
+  });
+
+  it("refuses a directory with nothing to release", () => {
+    const dir = appDir("empty", { ".env": "A=1", "__pycache__/x.pyc": "" });
+    expect(() => readAppSource(dir)).toThrow(`app.source (${dir}) must not be empty`);
+  });
+
+  it("changes the release id when a file is renamed, and tells where one file ends and the next begins", () => {
+    const id = (name: string, files: Record<string, string>) => readAppSource(appDir(name, files)).releaseId;
+    expect(id("name-a", { "a.py": "x" })).not.toBe(id("name-b", { "b.py": "x" }));
+    expect(id("split", { a: "x", b: "y" })).not.toBe(id("joined", { a: "xb\0y" }));
+    expect(id("same-1", { "wsgi.py": "v1" })).toBe(id("same-2", { "wsgi.py": "v1" }));
+  });
+});
+
+describe("packageRoot", () => {
+  it("is the nearest directory above with a package.json", () => {
+    const root = appDir("pkg-root", { "package.json": "{}", "dist/components/x.js": "" });
+    expect(packageRoot(path.join(root, "dist", "components"))).toBe(root);
+    expect(packageRoot(root)).toBe(root);
+  });
+
+  it("fails at the filesystem root", () => {
+    const bare = fs.mkdtempSync(path.join(os.tmpdir(), "webtier-nopkg-"));
+    try {
+      expect(() => packageRoot(bare)).toThrow(`no package.json above ${bare}`);
+    } finally {
+      fs.rmSync(bare, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { readAppSource } from "../../components/appSource";
-import { releaseBundle } from "../../components/releaseBundle";
+import { defaultReleaseCache, releaseBundle } from "../../components/releaseBundle";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "webtier-release-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -49,5 +49,41 @@ describe("releaseBundle", () => {
     fs.mkdirSync(linked, { mode: 0o700 });
     fs.symlinkSync(target, path.join(linked, "releases"));
     expect(() => releaseBundle(app, path.join(linked, "releases"))).toThrow(`release cache ${path.join(linked, "releases")} must be a directory, not a link`);
+  });
+
+  it("reuses an intact copy as it is, and replaces one whose content alone was altered", () => {
+    const app = readAppSource(appDir({ "wsgi.py": "application = None\n" }));
+    const cache = path.join(work, "cache-e", "releases");
+    const dir = releaseBundle(app, cache);
+    const inode = fs.statSync(dir).ino;
+    expect(releaseBundle(app, cache)).toBe(dir);
+    expect(fs.statSync(dir).ino).toBe(inode);
+    fs.writeFileSync(path.join(dir, "wsgi.py"), "application = 'altered'\n");
+    releaseBundle(app, cache);
+    expect(fs.readFileSync(path.join(dir, "wsgi.py"), "utf8")).toBe("application = None\n");
+  });
+
+  it("refuses a cache directory another user owns", () => {
+    // Needs root to give the directory away, as CI and the lab run.
+    const app = readAppSource(appDir({ "wsgi.py": "application = None\n" }));
+    const theirs = path.join(work, "cache-f");
+    fs.mkdirSync(path.join(theirs, "releases"), { recursive: true, mode: 0o700 });
+    fs.chownSync(theirs, 4321, 4321);
+    expect(() => releaseBundle(app, path.join(theirs, "releases"))).toThrow(`release cache ${theirs} must be owned by uid ${process.getuid!()}, not 4321`);
+  });
+});
+
+describe("defaultReleaseCache", () => {
+  const saved = process.env.XDG_CACHE_HOME;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+  });
+
+  it("is under XDG_CACHE_HOME when set, else under ~/.cache", () => {
+    process.env.XDG_CACHE_HOME = "/var/cache/me";
+    expect(defaultReleaseCache()).toBe("/var/cache/me/webtier/releases");
+    process.env.XDG_CACHE_HOME = "";
+    expect(defaultReleaseCache()).toBe(path.join(os.homedir(), ".cache", "webtier", "releases"));
   });
 });

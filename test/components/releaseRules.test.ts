@@ -59,6 +59,7 @@ describe("a .webtierignore line", () => {
   it("is anchored to the root by a leading slash alone", () => {
     expect(parseReleaseRule("/local.py")).toMatchObject({ anchored: true, pattern: /^local\.py$/ });
     expect(parseReleaseRule("!/local.py")).toMatchObject({ include: true, anchored: true, pattern: /^local\.py$/ });
+    expect(parseReleaseRule("  /local.py")).toMatchObject({ anchored: true, pattern: /^local\.py$/ });
     expect(excludedFile("local.py", ["/local.py"])).toBe(true);
     expect(excludedFile("app/local.py", ["/local.py"])).toBe(false);
   });
@@ -86,7 +87,7 @@ describe("glob patterns", () => {
     ["logs/*.log", "logs/app.log", true], ["logs/*.log", "logs/old/app.log", false],
     ["file?.txt", "file1.txt", true], ["file?.txt", "file12.txt", false], ["a?b", "a/b", false],
     ["**/cache", "cache", true], ["**/cache", "x/y/cache", true], ["**/cache", "x/cachex", false],
-    ["data/**", "data/a/b.csv", true], ["data/**", "database/a", false],
+    ["data/**", "data/a/b.csv", true], ["data/**", "database/a", false], ["a**b", "a.x.b", true], ["a**b", "ac", false],
     ["a/**/b", "a/b", true], ["a/**/b", "a/x/y/b", true], ["a/**/b", "a/x/c", false],
     ["a.b", "axb", false], ["a+b", "a+b", true], ["a+b", "aab", false], ["(x)", "(x)", true], ["(x)", "x", false],
     ["[ab]", "[ab]", true], ["[ab]", "a", false], ["$x^", "$x^", true], ["a|b", "a", false], ["a{1}", "a{1}", true],

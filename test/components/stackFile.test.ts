@@ -126,9 +126,9 @@ describe("prepareStack", () => {
 
 describe("toStackConfig", () => {
   it("drops nginx.workerProcesses auto, the stack's default, and keeps a number", () => {
-    expect(toStackConfig({ balancing: "random" })).toEqual({ balancing: "random" });
-    expect(toStackConfig({ nginx: { workerProcesses: "auto", port: 8080 } })).toEqual({ nginx: { port: 8080 } });
-    expect(toStackConfig({ nginx: { workerProcesses: 4 } })).toEqual({ nginx: { workerProcesses: 4 } });
-    expect(toStackConfig({ nginx: { port: 8080 } })).toEqual({ nginx: { port: 8080 } });
+    expect(toStackConfig({ balancing: "random" })).toStrictEqual({ balancing: "random" });
+    expect(toStackConfig({ nginx: { workerProcesses: "auto", port: 8080 } })).toStrictEqual({ nginx: { port: 8080 } });
+    expect(toStackConfig({ nginx: { workerProcesses: 4 } })).toStrictEqual({ nginx: { workerProcesses: 4 } });
+    expect(toStackConfig({ nginx: { port: 8080 } })).toStrictEqual({ nginx: { port: 8080 } });
   });
 });

@@ -86,11 +86,15 @@ describe("WebTier with tls.certificate and tlsKey", () => {
 
 describe("WebTier with tls.selfSigned", () => {
   it("generates one ECDSA key and a certificate for the server names, the public names and the nginx addresses", async () => {
+    const parents = new Map<string, string | undefined>();
     const tier = new components.WebTier("self", {
       settings: { tls: { selfSigned: true, serverNames: ["www.example.test"] } },
       privateKey: KEY,
       publicNames: [pulumi.output("door-123.elb.eu-west-1.amazonaws.com")],
       ...hosts("self-"),
+    }, {
+      // Resource transformations run in the SDK, so they see the options the mocks do not.
+      transformations: [(a) => { parents.set(a.name, (a.opts.parent as { __name?: string } | undefined)?.__name); return undefined; }],
     });
     await valueOf(tier.stepOutputs);
     await mocks.idle();
@@ -100,6 +104,7 @@ describe("WebTier with tls.selfSigned", () => {
       ["tls:index/selfSignedCert:SelfSignedCert", "self-tls-certificate"],
     ]);
     expect(generated[0]!.inputs).toEqual({ algorithm: "ECDSA", ecdsaCurve: "P256" });
+    expect([parents.get("self-tls-key"), parents.get("self-tls-certificate")]).toEqual(["self", "self"]);
     expect(unwrapSecrets(generated[1]!.inputs)).toEqual({
       privateKeyPem: pki.selfSigned.key,
       subject: { commonName: "www.example.test", organization: "webtier self-signed" },
