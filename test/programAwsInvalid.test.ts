@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { AWS_FUNCTIONS, awsOutputs } from "./support/previewProgram";
 import { mockPulumi } from "./support/pulumi";
 
@@ -15,8 +15,13 @@ pulumi.runtime.setAllConfig(
   [],
 );
 
+// The program runs once, as `pulumi up` runs it; the test judges what it did.
+let refused: string | undefined;
+beforeAll(async () => {
+  refused = await import("../index.js").then(() => undefined, (err: Error) => err.message);
+});
+
 it("refuses an invalid tuning on AWS with every problem before it creates a single cloud resource", async () => {
-  const refused = await import("../index.js").then(() => undefined, (err: Error) => err.message);
   expect(refused).toBe(
     [
       "invalid webtier configuration:",
