@@ -200,6 +200,19 @@ describe("WebTier on existing hosts", () => {
     expect(nginx.proxy).toBeUndefined();
   });
 
+  it("runs every bundle as root: directly for root, through sudo -n for another user, without earlier output in its environment", async () => {
+    const root = hostList(1, { prefix: "root-" });
+    const asRoot = await deploy("root", { nginxHosts: root.nginx, appHosts: root.app });
+    const asAdmin = await deploy("sudo", hosts("sudo-", 1));
+    const command = (list: RecordedResource[], name: string) => byName(list, name).inputs;
+    const direct = command(asRoot.mine(), "root-root-app-1-activate");
+    expect(direct.create).toMatch(/^timeout /);
+    expect(command(asAdmin.mine(), "sudo-sudo-app-1-activate").create).toBe(`sudo -n ${direct.create}`);
+    expect(direct.addPreviousOutputInEnv).toBe(false);
+    // One entry of step outputs per host, nginx hosts first.
+    expect(Object.keys(await valueOf(asAdmin.tier.stepOutputs))).toEqual(["sudo-lb-1", "sudo-app-1"]);
+  });
+
   it("dials longer on first contact with a machine the stack created, through a bastion created with it", async () => {
     class Vm extends pulumi.CustomResource {
       constructor(vmName: string) {
@@ -338,8 +351,16 @@ describe("WebTier on machines it created (host-key bootstrap)", () => {
     const rotation = options.get("rot-rot-app-1-hostkey")!;
     expect(rotation.ignoreChanges).toEqual(["connection"]);
     expect(rotation.deletedWith).toBe(vm);
+    expect(rotation.customTimeouts).toEqual({ create: "10m", update: "10m", delete: "5m" });
+    // The machine's first command, then everything else on it once its new key is in place.
+    const provision = options.get("rot-rot-app-1-provision")!;
+    expect((provision.dependsOn as pulumi.Resource[]).map((r) => (r as any).__name)).toEqual(["rot-rot-app-1-hostkey"]);
+    for (const step of ["provision", "release", "activate"]) {
+      expect({ step, timeouts: options.get(`rot-rot-app-1-${step}`)!.customTimeouts }).toEqual({ step, timeouts: { create: "45m", update: "45m", delete: "5m" } });
+    }
     const inputs = unwrapSecrets(byName(resources, "rot-rot-app-1-hostkey").inputs);
     expect(inputs.connection.hostKey).toBe("ssh-ed25519 AAAAboot1");
+    expect(inputs.connection.dialErrorLimit).toBe(60);
     expect(inputs.triggers).toEqual(["i-rot-1"]);
     expect(bundleFiles(decodeBundle(inputs.stdin))["/etc/ssh/ssh_host_ed25519_key"]).toBe("NEW-PRIVATE-KEY\n");
     for (const step of ["provision", "release", "activate"]) {
