@@ -120,6 +120,16 @@ describe("WebTier with tls.selfSigned", () => {
   });
 });
 
+describe("WebTier with tls.selfSigned and no public names", () => {
+  it("issues the certificate for the server names and the nginx addresses alone", async () => {
+    const tier = new components.WebTier("bare", { settings: { tls: { selfSigned: true, serverNames: ["www.example.test"] } }, privateKey: KEY, ...hosts("bare-") });
+    await valueOf(tier.stepOutputs);
+    await mocks.idle();
+    const certificate = unwrapSecrets(mine("bare").find((r) => r.type === "tls:index/selfSignedCert:SelfSignedCert")!.inputs);
+    expect([certificate.dnsNames, certificate.ipAddresses]).toEqual([["www.example.test"], ["203.0.113.10", "203.0.113.11"]]);
+  });
+});
+
 describe("WebTier refuses TLS settings it cannot serve", () => {
   it("needs tlsKey with a certificate, and a certificate with tlsKey, before registering anything", async () => {
     const make = (name: string, extra: Record<string, unknown>) => () =>

@@ -84,9 +84,14 @@ describe("WebtierStack on existing hosts", () => {
     expect(stack.dnsName).toBeUndefined();
   });
 
-  it("is the parent of its WebTier and passes the tier's outputs on", async () => {
+  it("parents its WebTier, which parents the tiers and their hosts, and passes the tier's outputs on", async () => {
     const { stack, parents } = await deploy("out", { hosts: { nginx, app: app.slice(0, 2) } });
-    expect(parents.get("webtier:index:WebTier out")).toBe("out");
+    // Stack → WebTier → the two tiers → one configuration per host → its commands.
+    expect([
+      parents.get("webtier:index:WebTier out"), parents.get("webtier:index:AppTier out"), parents.get("webtier:index:NginxTier out"),
+      parents.get("webtier:index:HostConfiguration out-lb-1"), parents.get("webtier:index:HostConfiguration out-app-1"),
+      parents.get("command:remote:Command out-app-1-activate"),
+    ]).toEqual(["out", "out", "out", "out", "out", "out-app-1"]);
     expect(await valueOf(stack.url)).toBe("http://203.0.113.10/");
     expect(stack.tlsCertificate).toBeUndefined();
     expect(await valueOf(stack.nginxAddresses)).toEqual(["203.0.113.10", "203.0.113.11"]);
