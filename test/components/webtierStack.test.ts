@@ -12,7 +12,11 @@ const pki = makeTestPki();
 afterAll(() => pki.cleanup());
 
 // App activations take long enough that one waiting for another shows in the record.
-const mocks = mockPulumi({ delayMs: (_type, name) => (/-app-\d+-activate$/.test(name) ? 30 : 1) });
+const mocks = mockPulumi({
+  delayMs: (_type, name) => (/-app-\d+-activate$/.test(name) ? 30 : 1),
+  // What each command printed, as the provider reports it.
+  outputs: (type, name) => (type === "command:remote:Command" ? { stdout: `${name} ok` } : {}),
+});
 let components: typeof import("../../components");
 beforeAll(async () => {
   components = await import("../../components/index.js");
@@ -97,5 +101,8 @@ describe("WebtierStack on existing hosts", () => {
     expect(await valueOf(stack.nginxAddresses)).toEqual(["203.0.113.10", "203.0.113.11"]);
     expect(await valueOf(stack.appAddresses)).toEqual(["10.0.1.11", "10.0.1.12"]);
     expect(Object.keys(await valueOf(stack.renderedFiles))).toEqual(["lb-1", "lb-2", "app-1", "app-2"]);
+    expect(await valueOf(stack.stepOutputs)).toStrictEqual(Object.fromEntries(["lb-1", "lb-2", "app-1", "app-2"].map((host) => [
+      host, { provision: `out-${host}-provision ok`, activate: `out-${host}-activate ok` },
+    ])));
   });
 });
