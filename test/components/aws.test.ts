@@ -158,6 +158,10 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx (Elastic IP, no TLS) + 3 ap
     instance("web-app-3", "web-net-private-1-id", "web-sg-app-id", false);
   });
 
+  test("the NAT gateway waits for the internet gateway, as AWS requires", () => {
+    expect(built().captured.find((c) => c.type === T.nat)).toMatchObject({ name: "web-net-nat", dependsOn: ["web-net-igw"] });
+  });
+
   test("a looked-up AMI is not followed on later runs (ignoreChanges), and every child has a parent", () => {
     const instances = built().captured.filter((c) => c.type === T.instance);
     expect(instances.map((c) => [c.name, c.ignoreChanges])).toEqual([
@@ -168,6 +172,9 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx (Elastic IP, no TLS) + 3 ap
     ]);
     const orphans = built().captured.filter((c) => c.name !== "web" && c.parent === undefined);
     expect(orphans).toEqual([]);
+    // A resource registered without a parent would escape the transformation: every one is seen.
+    const seen = new Set(built().captured.map((c) => `${c.type} ${c.name}`));
+    expect(of("web").map((r) => `${r.type} ${r.name}`).filter((r) => !seen.has(r))).toEqual([]);
     expect(built().captured.filter((c) => c.type === T.instance).map((c) => c.parent)).toEqual(["web-lb", "web-app", "web-app", "web-app"]);
   });
 

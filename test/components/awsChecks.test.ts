@@ -84,6 +84,10 @@ describe("CIDRs", () => {
     expect(() => subnetCidr("10.0.0/16", 4, 0)).toThrow("10.0.0/16 is not an IPv4 CIDR");
   });
 
+  it("are strings: a list holding one is not", () => {
+    expect(checkAdminCidr(["10.0.0.0/16"])).toEqual(['aws.adminCidr (["10.0.0.0/16"]) must be an IPv4 CIDR such as 203.0.113.0/24']);
+  });
+
   it("admin CIDR: any network but the whole internet", () => {
     expect(checkAdminCidr("128.0.0.0/1")).toEqual([]);
     expect(checkAdminCidr(17)).toEqual(["aws.adminCidr (17) must be an IPv4 CIDR such as 203.0.113.0/24"]);
@@ -153,6 +157,7 @@ describe("instances", () => {
 
   it("refuses a type that is not a string", () => {
     expect(checkInstanceType("aws.nginxInstanceType", 3)).toEqual(["aws.nginxInstanceType (3) must be an EC2 instance type such as t3.small"]);
+    expect(checkInstanceType("aws.nginxInstanceType", ["t3.small"])).toEqual(['aws.nginxInstanceType (["t3.small"]) must be an EC2 instance type such as t3.small']);
   });
 });
 

@@ -170,6 +170,8 @@ export interface Captured {
   name: string;
   parent?: string;
   ignoreChanges?: string[];
+  /** Names of the resources it explicitly waits for. */
+  dependsOn: string[];
 }
 
 /** Builds the scenario without waiting for anything (see build). */
@@ -180,7 +182,8 @@ export function construct(prefix: string, args: AwsTiersArgs) {
   const tiers = new AwsTiers(prefix, args, {
     transformations: [
       (t) => {
-        captured.push({ type: t.type, name: t.name, parent: (t.opts.parent as any)?.__name, ignoreChanges: t.opts.ignoreChanges });
+        const dependsOn = Array.isArray(t.opts.dependsOn) ? t.opts.dependsOn.map((r: any) => r.__name as string) : [];
+        captured.push({ type: t.type, name: t.name, parent: (t.opts.parent as any)?.__name, ignoreChanges: t.opts.ignoreChanges, dependsOn });
         return undefined;
       },
     ],

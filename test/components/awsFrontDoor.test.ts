@@ -135,6 +135,11 @@ describe("nlb, created network, TLS passthrough, two nginx hosts, two client net
     expect(await valueOf(built().tiers.publicAddresses)).toEqual([PUBLIC_IPS["nlb-lb-1"], PUBLIC_IPS["nlb-lb-2"]]);
     expect(of("nlb").filter((r) => r.type === T.instance && r.name.startsWith("nlb-lb-")).map((r) => r.inputs.associatePublicIpAddress)).toEqual([true, true]);
   });
+
+  test("every resource is a child of the tiers", () => {
+    const seen = new Set(built().captured.map((c) => `${c.type} ${c.name}`));
+    expect(of("nlb").map((r) => `${r.type} ${r.name}`).filter((r) => !seen.has(r))).toEqual([]);
+  });
 });
 
 describe("nlb, TLS offload at the load balancer", () => {
