@@ -221,6 +221,12 @@ describe("TLS at the front door", () => {
     ]);
   });
 
+  it("says a bad target port once, even when it equals a bad nginx port", () => {
+    expect(checkTls({ frontDoor: "nlb", nginxPort: 0, tlsOffload: { certificateArn: CERT, targetPort: 0 } })).toEqual([
+      "aws.tlsOffload.targetPort (0) must be an integer from 1 to 65535",
+    ]);
+  });
+
   it("refuses an offload that is not an object, keeping the port problem", () => {
     expect(checkTls({ tlsPort: 80, tlsOffload: null })).toEqual([
       "aws.tlsPort (80) must differ from aws.nginxPort (80) (one listener per port)",
@@ -240,6 +246,7 @@ describe("the front door", () => {
     ]);
     expect(checkFrontDoor({ frontDoor: "eip", healthPath: "/a b" })).toEqual(["aws.healthPath (/a b) must be an absolute URL path such as /healthz"]);
     expect(checkFrontDoor({ frontDoor: "eip", healthPath: 5 })).toEqual(["aws.healthPath (5) must be an absolute URL path such as /healthz"]);
+    expect(checkFrontDoor({ frontDoor: "eip", healthPath: ["/healthz"] })).toEqual(['aws.healthPath (["/healthz"]) must be an absolute URL path such as /healthz']);
   });
 
   it("as an NLB in your own VPC needs two distinct public subnets", () => {
