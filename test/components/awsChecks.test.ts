@@ -221,6 +221,12 @@ describe("TLS at the front door", () => {
     ]);
   });
 
+  it("wants the certificate ARN as a string", () => {
+    expect(checkTls({ frontDoor: "nlb", tlsOffload: { certificateArn: [CERT], targetPort: 8443 } })).toEqual([
+      `aws.tlsOffload.certificateArn (["${CERT}"]) must be an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<id>`,
+    ]);
+  });
+
   it("says a bad target port once, even when it equals a bad nginx port", () => {
     expect(checkTls({ frontDoor: "nlb", nginxPort: 0, tlsOffload: { certificateArn: CERT, targetPort: 0 } })).toEqual([
       "aws.tlsOffload.targetPort (0) must be an integer from 1 to 65535",
