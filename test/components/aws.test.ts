@@ -20,7 +20,7 @@ import {
   unwrapSecret,
   USER_TAGS,
 } from "./awsFixture";
-import { SECRET_SIG, SECRET_VALUE, valueOf } from "../support/pulumi";
+import { nameOf, SECRET_SIG, SECRET_VALUE, valueOf } from "../support/pulumi";
 
 describe("AwsTiers: created VPC, NAT egress, 1 nginx (Elastic IP, no TLS) + 3 app hosts", () => {
   const built = builtEachTest("web", { frontDoor: "eip", nginxCount: 1, appCount: 3, egress: "nat", adminCidr: "198.51.100.0/24", sshPublicKey: DEPLOY_KEY, tags: USER_TAGS });
@@ -233,7 +233,7 @@ describe("AwsTiers: created VPC, NAT egress, 1 nginx (Elastic IP, no TLS) + 3 ap
         bootstrap: { hostKey: publicKeyOf(`web-app-hostkeys-${i}`).trim(), newHostPrivateKey: privateKeyOf(`web-app-hostkeys-${i}-rotated`) },
       })),
     );
-    expect(built().tiers.appHosts.map((h) => (h.instance as any).__name)).toEqual(["web-app-1", "web-app-2", "web-app-3"]);
+    expect(built().tiers.appHosts.map((h) => nameOf(h.instance))).toEqual(["web-app-1", "web-app-2", "web-app-3"]);
   });
 
   test("component outputs", async () => {

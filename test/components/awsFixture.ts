@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, expect } from "vitest";
 import { AwsTiers, type AwsTiersArgs } from "../../components/aws";
 import type { CreatedHost } from "../../components/host";
-import { mockPulumi, SECRET_SIG, SECRET_VALUE, unwrapSecrets, valueOf } from "../support/pulumi";
+import { mockPulumi, nameOf, SECRET_SIG, SECRET_VALUE, unwrapSecrets, valueOf } from "../support/pulumi";
 import { refusal } from "../support/refusal";
 
 // Shared mocks, fixtures and helpers for the AwsTiers tests (aws*.test.ts). Importing this module
@@ -182,8 +182,8 @@ export function construct(prefix: string, args: AwsTiersArgs) {
   const tiers = new AwsTiers(prefix, args, {
     transformations: [
       (t) => {
-        const dependsOn = Array.isArray(t.opts.dependsOn) ? t.opts.dependsOn.map((r: any) => r.__name as string) : [];
-        captured.push({ type: t.type, name: t.name, parent: (t.opts.parent as any)?.__name, ignoreChanges: t.opts.ignoreChanges, dependsOn });
+        const dependsOn = Array.isArray(t.opts.dependsOn) ? t.opts.dependsOn.map((r) => nameOf(r)!) : [];
+        captured.push({ type: t.type, name: t.name, parent: nameOf(t.opts.parent), ignoreChanges: t.opts.ignoreChanges, dependsOn });
         return undefined;
       },
     ],

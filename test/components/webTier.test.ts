@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_APP_DIR } from "../../components/appSource";
 import { testHostKey } from "../support/hostKeys";
 import { hostList } from "../support/hosts";
-import { bundleFiles, decodeBundle, isSecret, mockPulumi, unwrapSecrets, valueOf, type RecordedResource } from "../support/pulumi";
+import { bundleFiles, decodeBundle, isSecret, mockPulumi, nameOf, unwrapSecrets, valueOf, type RecordedResource } from "../support/pulumi";
 
 const mocks = mockPulumi();
 const resources = mocks.resources;
@@ -354,7 +354,7 @@ describe("WebTier on machines it created (host-key bootstrap)", () => {
     expect(rotation.customTimeouts).toEqual({ create: "10m", update: "10m", delete: "5m" });
     // The machine's first command, then everything else on it once its new key is in place.
     const provision = options.get("rot-rot-app-1-provision")!;
-    expect((provision.dependsOn as pulumi.Resource[]).map((r) => (r as any).__name)).toEqual(["rot-rot-app-1-hostkey"]);
+    expect((provision.dependsOn as pulumi.Resource[]).map(nameOf)).toEqual(["rot-rot-app-1-hostkey"]);
     for (const step of ["provision", "release", "activate"]) {
       expect({ step, timeouts: options.get(`rot-rot-app-1-${step}`)!.customTimeouts }).toEqual({ step, timeouts: { create: "45m", update: "45m", delete: "5m" } });
     }

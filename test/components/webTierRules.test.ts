@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { siteOrigin } from "../../components/webTier";
 import { hostList } from "../support/hosts";
-import { isSecret, mockPulumi, valueOf } from "../support/pulumi";
+import { isSecret, mockPulumi, nameOf, valueOf } from "../support/pulumi";
 
 const mocks = mockPulumi();
 let components: typeof import("../../components");
@@ -84,7 +84,7 @@ describe("WebTier", () => {
     const dependsOn = new Map<string, string[]>();
     const tier = new components.WebTier("both", { settings: {}, privateKey: KEY, nginxHosts: [bastion], appHosts: [created(app[0]!)], bastion }, {
       transformations: [(a) => {
-        dependsOn.set(a.name, ((a.opts.dependsOn ?? []) as pulumi.Resource[]).map((r) => (r as unknown as { __name: string }).__name));
+        dependsOn.set(a.name, ((a.opts.dependsOn ?? []) as pulumi.Resource[]).map((r) => nameOf(r)!));
         return undefined;
       }],
     });

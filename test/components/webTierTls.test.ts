@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeTestPki, type TestPki } from "../render/testCertificates";
 import { hostList } from "../support/hosts";
-import { bundleFiles, decodeBundle, isSecret, mockPulumi, unwrapSecrets, valueOf } from "../support/pulumi";
+import { bundleFiles, decodeBundle, isSecret, mockPulumi, nameOf, unwrapSecrets, valueOf } from "../support/pulumi";
 import { refusal } from "../support/refusal";
 
 const pki: TestPki = makeTestPki();
@@ -94,7 +94,7 @@ describe("WebTier with tls.selfSigned", () => {
       ...hosts("self-"),
     }, {
       // Resource transformations run in the SDK, so they see the options the mocks do not.
-      transformations: [(a) => { parents.set(a.name, (a.opts.parent as { __name?: string } | undefined)?.__name); return undefined; }],
+      transformations: [(a) => { parents.set(a.name, nameOf(a.opts.parent)); return undefined; }],
     });
     await valueOf(tier.stepOutputs);
     await mocks.idle();

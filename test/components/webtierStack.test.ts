@@ -6,7 +6,7 @@ import type { WebtierStackConfig } from "../../components";
 import { makeTestPki } from "../render/testCertificates";
 import { testHostKey } from "../support/hostKeys";
 import { hostList } from "../support/hosts";
-import { bundleFiles, decodeBundle, isSecret, mockPulumi, unwrapSecrets, valueOf, type RecordedResource } from "../support/pulumi";
+import { bundleFiles, decodeBundle, isSecret, mockPulumi, parentRecorder, unwrapSecrets, valueOf, type RecordedResource } from "../support/pulumi";
 
 const pki = makeTestPki();
 afterAll(() => pki.cleanup());
@@ -27,10 +27,9 @@ const { nginx, app } = hostList(4, { nginx: 2, user: "admin" });
 const GONE = { name: "app-9", address: "10.0.1.99", user: "admin", hostKey: testHostKey("app9") };
 
 async function deploy(name: string, config: WebtierStackConfig, extra: { appEnvironment?: Record<string, string>; tlsKey?: string } = {}) {
-  const parents = new Map<string, string | undefined>();
+  const { transformation, parents } = parentRecorder();
   const stack = new components.WebtierStack(name, { config, baseDir: process.cwd(), sshPrivateKey: KEY, ...extra }, {
-    // Resource transformations run in the SDK, so they see the options the mocks do not.
-    transformations: [(a) => { parents.set(`${a.type} ${a.name}`, (a.opts.parent as { __name?: string } | undefined)?.__name); return undefined; }],
+    transformations: [transformation],
   });
   await valueOf(stack.stepOutputs);
   await mocks.idle();

@@ -6,7 +6,7 @@ import type { WebtierStackConfig } from "../../components";
 // The fixture installs the Pulumi mocks on import: it must come before any resource is built.
 import { mocks, nlbDnsOf, publicDnsOf } from "./awsFixture";
 import { makeTestPki } from "../render/testCertificates";
-import { decodeBundle, unwrapSecrets, valueOf } from "../support/pulumi";
+import { decodeBundle, parentRecorder, unwrapSecrets, valueOf } from "../support/pulumi";
 
 const pki = makeTestPki();
 afterAll(() => pki.cleanup());
@@ -17,10 +17,9 @@ beforeAll(async () => {
 });
 
 async function deploy(name: string, config: WebtierStackConfig, tlsKey?: string) {
-  const parents = new Map<string, string | undefined>();
+  const { transformation, parents } = parentRecorder();
   const stack = new components.WebtierStack(name, { config, baseDir: process.cwd(), ...(tlsKey ? { tlsKey } : {}) }, {
-    // Resource transformations run in the SDK, so they see the options the mocks do not.
-    transformations: [(a) => { parents.set(`${a.type} ${a.name}`, (a.opts.parent as { __name?: string } | undefined)?.__name); return undefined; }],
+    transformations: [transformation],
   });
   await valueOf(stack.stepOutputs);
   await mocks.idle();

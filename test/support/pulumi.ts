@@ -112,6 +112,24 @@ async function failUnreported(): Promise<void> {
 afterEach(failUnreported);
 afterAll(failUnreported);
 
+/** The logical name the SDK keeps on a resource object: what options are matched against in tests. */
+export function nameOf(resource: unknown): string | undefined {
+  return (resource as { __name?: string } | undefined)?.__name;
+}
+
+/**
+ * A resource transformation that records each registration's parent by `<type> <name>`: it runs in
+ * the SDK, so it sees the options the mocks do not.
+ */
+export function parentRecorder(): { transformation: pulumi.ResourceTransformation; parents: Map<string, string | undefined> } {
+  const parents = new Map<string, string | undefined>();
+  const transformation: pulumi.ResourceTransformation = (a) => {
+    parents.set(`${a.type} ${a.name}`, nameOf(a.opts.parent));
+    return undefined;
+  };
+  return { transformation, parents };
+}
+
 /** Resolves an Output so a test can await it; rejects with the error of an apply it depends on. */
 export function valueOf<T>(value: pulumi.Input<T>): Promise<T> {
   const output = pulumi.output(value) as unknown as { promise(): Promise<T> };
