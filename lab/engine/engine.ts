@@ -1,21 +1,25 @@
 // The lab's deployment engine: what `pulumi up` and the command provider do with the program's
 // remote resources, on real hosts through a Transport. One engine per program run: a preview run
-// (plans, checks, dials nothing, answers changing outputs as unknown) or an apply run (pending
-// deletes first, then each resource as it registers — the SDK registers a resource only after its
-// dependencies, so the program's dependency order is the execution order — then the deletes).
-// Decisions live in plan.ts and dial.ts; this file sequences them and records the state. The
-// @pulumi/tls resources are local (tlsResources.ts): generated here, kept only in the state.
+// (plans, checks, dials nothing, answers changing outputs as unknown) or an apply run (each
+// resource as it registers — the SDK registers a resource only after its dependencies, so the
+// program's dependency order is the execution order — at most `parallel` at a time, then every
+// delete: pending ones, replaced ones, removed ones). Decisions live in plan.ts and dial.ts, work
+// on hosts in operations.ts; this file sequences them and records the state. The @pulumi/tls
+// resources are local (tlsResources.ts): generated here, kept only in the state.
 import { checkRemoteResource, describeCheckFailure } from "./check";
-import { connect, realSleep, type Sleep } from "./dial";
-import { commandFailure, progressLine, seconds, stepName, type PlannedStep } from "./format";
+import { realSleep, type Sleep } from "./dial";
+import { progressLine, stepName, type PlannedStep } from "./format";
 import { COMMAND, COPY, unwrapSecrets, withDefaults, type RemoteConnection } from "./inputs";
-import { actionFor, deleteAction, deleteOrder, deleteSkipped, diffResource, type Action } from "./plan";
-import { resolveSource, sourceRecord, type CopySource } from "./source";
+import { RemoteOperations, type RunInputs } from "./operations";
+import type { Logging } from "./outputLines";
+import { defaultParallel, Slots } from "./parallelism";
+import { actionFor, deleteAction, deleteOrder, deleteSkipped, diffResource } from "./plan";
+import { resolveSource, sourceRecord } from "./source";
 import { emptyState, readDeployState, writeDeployState, DEPLOY_STATE_FILE, type DeployState, type ResourceRecord } from "./state";
 import { RunTracker } from "./runTracker";
 import { registerTls } from "./tlsRegistration";
 import { checkTlsResource, isTlsResource } from "./tlsResources";
-import type { Session, Transport } from "./transport";
+import type { Transport } from "./transport";
 
 /** A resource registration with the options the engine needs (read from the monitor's request). */
 export interface Registration {
@@ -48,6 +52,8 @@ export interface EngineOptions {
   sleep?: Sleep;
   /** The clock certificates are issued and checked for renewal by. */
   now?: () => Date;
+  /** Resource operations at once (`pulumi up --parallel`); default PULUMI_PARALLEL, else 4 × CPUs. */
+  parallel?: number;
 }
 
 export interface EngineStats {
@@ -82,15 +88,15 @@ export class DeployEngine {
   private readonly state: DeployState;
   private readonly stateFile: string;
   private readonly seen = new Set<string>();
-  /** Connections the provider would never close before the run ends: closed by closeHeld(). */
-  private readonly held: Session[] = [];
   private readonly replacedThisRun: ResourceRecord[] = [];
-  private readonly sleep: Sleep;
+  private readonly ops: RemoteOperations;
+  private readonly slots: Slots;
   private seq = 0;
 
   constructor(private readonly opts: EngineOptions) {
     this.stateFile = opts.stateFile ?? DEPLOY_STATE_FILE;
-    this.sleep = opts.sleep ?? realSleep;
+    this.ops = new RemoteOperations(opts.transport, opts.sleep ?? realSleep, opts.log, this.stats);
+    this.slots = new Slots(opts.parallel ?? defaultParallel());
     const previous = readDeployState(this.stateFile);
     const distrust = distrustOf(previous, opts.owner);
     // Said once, by the apply (a preview reads the same file first).
@@ -104,7 +110,7 @@ export class DeployEngine {
 
   /** Held connections right now (the provider's open clients). */
   get heldConnections(): number {
-    return this.held.length;
+    return this.ops.heldConnections;
   }
 
   /** Resolves once no resource is being worked on. */
@@ -119,7 +125,8 @@ export class DeployEngine {
 
   /** Outputs for the registration: inputs plus stdout/stderr (left out = unknown in a preview). */
   register(r: Registration): Promise<Record<string, unknown>> {
-    return this.run.track(() => this.registerResource(r));
+    // Each step takes one of the step executor's workers (pulumi@v3.248.0 step_executor.go `worker`).
+    return this.run.track(() => this.slots.run(() => this.registerResource(r)));
   }
 
   private hostOf(c: RemoteConnection | undefined): string {
@@ -154,17 +161,19 @@ export class DeployEngine {
     }
 
     const raw = unwrapSecrets(r.inputs) as Record<string, any>;
-    const host = this.hostOf(raw.connection);
-    if (raw.environment && Object.keys(raw.environment).length > 0) {
-      throw new Error(`${host}: ${stepName(r.name, host)} (${r.name}): the lab engine does not pass \`environment\` (it needs sshd AcceptEnv); use stdin`);
-    }
     const source = r.type === COPY ? await resolveSource(raw.source) : undefined;
     const old = this.state.resources[r.urn];
-    // As the engine does before the diff: an ignored input of an existing resource takes its old
-    // value, for the diff and for what the provider then runs with.
-    for (const key of old ? r.ignoreChanges ?? [] : []) raw[key] = old!.inputs[key];
-    const news: Record<string, unknown> = source ? { ...raw, source: sourceRecord(source) } : raw;
-    const { op } = diffResource(old?.inputs, news, r.replaceOnChanges);
+    const goal: Record<string, unknown> = source ? { ...raw, source: sourceRecord(source) } : raw;
+    // As the engine does before the diff (pulumi@v3.248.0 step_generator.go `processIgnoreChanges`):
+    // an ignored input of an existing resource takes its old value, for the diff and the update.
+    const ignoring = { ...goal };
+    for (const key of old ? r.ignoreChanges ?? [] : []) ignoring[key] = old!.inputs[key];
+    const { op } = diffResource(old?.inputs, ignoring, r.replaceOnChanges);
+    // A replacement is checked again with the program's inputs, ignoreChanges NOT applied
+    // (step_generator.go `continueStepsFromDiff`: prov.Check with goal.Properties): the new
+    // resource gets the new inputs in full.
+    const news = op === "replace" ? goal : ignoring;
+    const host = this.hostOf(news.connection as RemoteConnection | undefined);
     this.plan.push({ urn: r.urn, type: r.type, name: r.name, host, op });
     const seq = ++this.seq;
 
@@ -185,7 +194,9 @@ export class DeployEngine {
       this.save();
     }
     const action = actionFor(r.type, op === "update" ? "update" : "create", news, old?.inputs);
-    const outputs = (await this.perform(r.name, host, action, withDefaults(raw.connection), raw.stdin, source, raw.remotePath)) ??
+    const outputs = (await this.ops.perform(r.name, host, action, withDefaults(news.connection as RemoteConnection), {
+      ...runInputs(news), source, ...(op === "update" ? { previous: old!.outputs } : {}),
+    })) ??
       (op === "update" ? old!.outputs : r.type === COMMAND ? { stdout: "", stderr: "" } : {});
     this.stats.executed++;
     if (action.kind === "nothing") this.opts.log(progressLine(host, stepName(r.name, host), `${op}d, nothing to run`));
@@ -203,60 +214,6 @@ export class DeployEngine {
     return { ...r.inputs, ...outputs };
   }
 
-  /** Runs the action over a fresh connection; undefined when there was nothing to do. */
-  private async perform(
-    name: string, host: string, action: Action, conn: RemoteConnection, stdin: unknown, source?: CopySource, remotePath?: string, what = "",
-  ): Promise<Record<string, string> | undefined> {
-    if (action.kind === "nothing") return undefined;
-    const step = `${stepName(name, host)}${what}`;
-    const started = Date.now();
-    const failed = (err: unknown): never => {
-      this.opts.log(progressLine(host, step, `FAILED after ${seconds(Date.now() - started)}`));
-      throw new Error(`${host}: ${step} (${name}): ${(err as Error).message}`);
-    };
-    let target: Session;
-    try {
-      target = await connect(this.countingTransport(), conn, this.sleep, (proxy) => this.held.push(proxy));
-    } catch (err) {
-      return failed(err);
-    }
-    this.stats.remoteCommands++;
-    if (action.kind === "copy") {
-      try {
-        await this.transport().copy(target, source!, String(remotePath));
-      } catch (err) {
-        return failed(err);
-      } finally {
-        await this.transport().close(target);
-      }
-      this.opts.log(progressLine(host, step, seconds(Date.now() - started)));
-      return {};
-    }
-    this.held.push(target);
-    const r = await this.transport().exec(target, action.command, typeof stdin === "string" ? stdin : "");
-    if (r.code !== 0) return failed(new Error(commandFailure(r.code, r.signal, action.command, r.combined)));
-    this.opts.log(progressLine(host, step, seconds(Date.now() - started)));
-    return { stdout: r.stdout.replace(/\n$/, ""), stderr: r.stderr.replace(/\n$/, "") };
-  }
-
-  private transport(): Transport {
-    if (!this.opts.transport) throw new Error("a preview dials nothing");
-    return this.opts.transport;
-  }
-
-  private countingTransport(): Transport {
-    const t = this.transport();
-    return {
-      dial: (hop, via) => {
-        this.stats.dialAttempts++;
-        return t.dial(hop, via);
-      },
-      exec: (s, c, i) => t.exec(s, c, i),
-      copy: (s, src, p) => t.copy(s, src, p),
-      close: (s) => t.close(s),
-    };
-  }
-
   /** The provider's Delete: the recorded `delete` with the recorded inputs (old connection, old stdin). */
   private async deleteResource(record: ResourceRecord, deleting: ReadonlySet<string>): Promise<void> {
     if (isTlsResource(record.type)) {
@@ -264,8 +221,9 @@ export class DeployEngine {
     } else if (deleteSkipped(record, deleting)) {
       this.opts.log(progressLine(record.host, `${stepName(record.name, record.host)} (delete)`, `skipped: deleted with ${record.deletedWith!.split("::").pop()}`));
     } else {
-      const inputs = record.inputs as Record<string, any>;
-      await this.perform(record.name, record.host, deleteAction(record), withDefaults(inputs.connection), inputs.stdin, undefined, undefined, " (delete)");
+      // commandController.go `Delete`: props.run with the recorded state, outputs included.
+      const run = { ...runInputs(record.inputs), previous: record.outputs };
+      await this.ops.perform(record.name, record.host, deleteAction(record), withDefaults(record.inputs.connection as RemoteConnection), run, " (delete)");
     }
     this.stats.deleted++;
   }
@@ -274,35 +232,32 @@ export class DeployEngine {
     this.state.pendingDeletes = this.state.pendingDeletes.filter((r) => r !== record);
   }
 
-  /** Apply runs start here: deletes left pending by earlier runs go first; one failing fails the run. */
-  async begin(): Promise<void> {
-    if (this.opts.preview) return;
-    const pending = [...this.state.pendingDeletes];
-    const deleting = new Set(pending.map((r) => r.urn));
-    for (const record of deleteOrder(pending)) {
-      await this.run.track(() => this.deleteResource(record, deleting));
-      this.dropPending(record);
-      this.save();
-    }
-  }
+  /**
+   * Apply runs start here. Nothing happens before the first registration: deletes left pending by
+   * earlier runs are retried with the other deletes, after every registration (finish()).
+   */
+  async begin(): Promise<void> {}
 
   /**
-   * After every resource registered: the old copies of this run's replacements and the resources
-   * that left the program are deleted, dependents first. A removed resource whose delete fails
-   * stays in the state (deleted again next run); a replaced one stays a pending delete.
+   * After every resource registered, the deletes, dependents first (pulumi@v3.248.0
+   * deployment_executor.go `performPostSteps` → step_generator.go `GenerateDeletes`: resources
+   * marked Delete — pending deletes of earlier runs and the old copies of this run's replacements —
+   * and resources that left the program). A removed resource whose delete fails stays in the state
+   * (deleted again next run); a replaced one stays a pending delete.
    */
   async finish(url?: string): Promise<void> {
     const removed = Object.values(this.state.resources).filter((r) => !this.seen.has(r.urn));
+    const earlier = this.state.pendingDeletes.filter((r) => !this.replacedThisRun.includes(r));
     if (this.opts.preview) {
-      for (const r of [...this.state.pendingDeletes, ...removed]) this.plan.push({ urn: r.urn, type: r.type, name: r.name, host: r.host, op: "delete" });
+      for (const r of [...earlier, ...removed]) this.plan.push({ urn: r.urn, type: r.type, name: r.name, host: r.host, op: "delete" });
       return;
     }
-    const all = [...this.replacedThisRun, ...removed];
+    const all = [...earlier, ...this.replacedThisRun, ...removed];
     const deleting = new Set(all.map((r) => r.urn));
     for (const record of deleteOrder(all)) {
-      await this.run.track(() => this.deleteResource(record, deleting));
-      if (this.replacedThisRun.includes(record)) this.dropPending(record);
-      else delete this.state.resources[record.urn];
+      await this.run.track(() => this.slots.run(() => this.deleteResource(record, deleting)));
+      if (removed.includes(record)) delete this.state.resources[record.urn];
+      else this.dropPending(record);
       this.save();
     }
     if (url !== undefined) this.state.url = url;
@@ -310,8 +265,16 @@ export class DeployEngine {
   }
 
   /** Closes every connection held since the start of the run (the provider's end of `pulumi up`). */
-  async closeHeld(): Promise<void> {
-    const sessions = this.held.splice(0).reverse();
-    await Promise.all(sessions.map((s) => this.transport().close(s).catch(() => undefined)));
+  closeHeld(): Promise<void> {
+    return this.ops.closeHeld();
   }
+}
+
+/** A Command's inputs that shape its run besides the command text. */
+function runInputs(inputs: Record<string, unknown>): RunInputs {
+  return {
+    stdin: inputs.stdin, environment: inputs.environment as Record<string, string> | undefined,
+    addPreviousOutputInEnv: inputs.addPreviousOutputInEnv as boolean | undefined, logging: inputs.logging as Logging | undefined,
+    remotePath: inputs.remotePath as string | undefined,
+  };
 }

@@ -2,17 +2,19 @@
 // connection + SSH handshake, like the provider's ssh.Dial) that stays up until `close`: commands
 // and copies then run as channels of that connection, so a connection the engine holds is a real
 // connection on the host. A dial through a proxy tunnels (`-W`) through the proxy's master, as
-// the provider dials the target through its proxy client. Each dial gets its own ssh_config:
-// `-o` options would not reach the proxy command, a config file does.
+// the provider dials the target through its proxy client. Each dial gets its own ssh_config
+// (sshConfig.ts): `-o` options would not reach the proxy command, a config file does.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { copyCommand } from "./copyCommands";
 import type { ConnectionHop } from "./inputs";
+import { hopConfig, pinnedKeyType, TCP_CONNECTOR } from "./sshConfig";
+import { dialCause } from "./sshErrors";
 import type { CopySource } from "./source";
 import { tarDirectory } from "./tar";
-import type { ExecResult, Session, Transport } from "./transport";
+import type { ExecOptions, ExecResult, OutputListener, Session, Transport } from "./transport";
 
 interface SshSession extends Session {
   alias: string;
@@ -24,7 +26,7 @@ const sha = (text: string) => createHash("sha256").update(text).digest("hex").sl
 // A master outlives an idle period this long only if the engine never closed it (a crashed run).
 const PERSIST_SECONDS = 3 * 3600;
 
-function runSsh(args: string[], input: string | Buffer): Promise<ExecResult> {
+function runSsh(args: string[], input: string | Buffer, onOutput?: OutputListener): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
@@ -33,10 +35,12 @@ function runSsh(args: string[], input: string | Buffer): Promise<ExecResult> {
     child.stdout.on("data", (d: Buffer) => {
       stdout += d.toString();
       combined += d.toString();
+      onOutput?.("stdout", d.toString());
     });
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
       combined += d.toString();
+      onOutput?.("stderr", d.toString());
     });
     child.on("error", reject);
     // A master detaches with its stdio on /dev/null (ControlPersist), so "close" comes once it is up.
@@ -46,15 +50,10 @@ function runSsh(args: string[], input: string | Buffer): Promise<ExecResult> {
   });
 }
 
-// Lines of ssh's stderr that repeat or hide the cause of a failed dial.
-const NOISE = [/^remove with:$/, /^Offending .* key in /, /^ssh-keygen -f /, /^stdio forwarding failed$/, /^Connection closed by UNKNOWN port/, /^kex_exchange_identification: Connection closed by remote host$/];
-
-/** What ssh said about a failed dial, with the config alias replaced by the hop it stands for. */
-export function dialCause(stderr: string, code: number | undefined, alias: string, hop: string): string {
-  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
-  const telling = lines.filter((l) => !NOISE.some((re) => re.test(l)));
-  const cause = (telling.length > 0 ? telling : lines).slice(-2).join("; ") || `ssh exited ${code}`;
-  return cause.split(alias).join(hop);
+/** ssh_config's SetEnv for each variable (quoted as its argument splitter reads it). */
+export function setEnvArgs(env: Record<string, string>): string[] {
+  const quote = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  return Object.entries(env).length === 0 ? [] : ["-o", `SetEnv ${Object.entries(env).map(([k, v]) => quote(`${k}=${v}`)).join(" ")}`];
 }
 
 export class SshTransport implements Transport {
@@ -76,35 +75,9 @@ export class SshTransport implements Transport {
     if (hop.privateKeyPassword !== undefined) throw new Error(`the lab engine does not use encrypted private keys (${hop.host})`);
     if (hop.privateKey === undefined) throw new Error(`the lab engine needs connection.privateKey (${hop.host})`);
     const key = this.write(`key-${sha(hop.privateKey)}`, hop.privateKey.endsWith("\n") ? hop.privateKey : `${hop.privateKey}\n`);
-    // Without a hostKey the provider does not check host keys; with one it is the only key accepted.
     const known = hop.hostKey === undefined ? undefined : this.write(`known-${sha(`${alias}\0${hop.hostKey}`)}`, `${alias} ${hop.hostKey}\n`);
-    const keyType = hop.hostKey?.trim().split(/\s+/)[0];
-    const perDial = hop.perDialTimeout ?? 15;
-    const lines = [
-      `Host ${alias}`,
-      `  HostName ${hop.host}`,
-      `  Port ${hop.port ?? 22}`,
-      `  User ${hop.user ?? "root"}`,
-      `  IdentityFile ${key}`,
-      "  IdentitiesOnly yes",
-      "  IdentityAgent none",
-      `  HostKeyAlias ${alias}`,
-      `  StrictHostKeyChecking ${known ? "yes" : "no"}`,
-      `  UserKnownHostsFile ${known ?? "/dev/null"}`,
-      "  GlobalKnownHostsFile /dev/null",
-      // The provider offers only the pinned key's algorithm (ssh.FixedHostKey + HostKeyAlgorithms).
-      ...(keyType && keyType !== "ssh-rsa" ? [`  HostKeyAlgorithms ${keyType}`] : []),
-      "  UpdateHostKeys no",
-      "  BatchMode yes",
-      // perDialTimeout 0: no bound, as in the provider.
-      ...(perDial > 0 ? [`  ConnectTimeout ${perDial}`] : []),
-      "  ServerAliveInterval 15",
-      "  ServerAliveCountMax 4",
-      "  LogLevel ERROR",
-      ...(via ? [`  ProxyCommand ssh -F ${via.config} -o ControlMaster=no -o ControlPath=${via.socket} -W %h:%p ${via.alias}`] : []),
-      "",
-    ];
-    return this.write(`ssh_config-${alias}`, lines.join("\n"));
+    const connector = this.write("tcp-connect.py", TCP_CONNECTOR);
+    return this.write(`ssh_config-${alias}`, hopConfig(alias, hop, { key, connector, ...(known ? { known } : {}) }, via));
   }
 
   async dial(hop: ConnectionHop, via?: Session): Promise<Session> {
@@ -119,7 +92,7 @@ export class SshTransport implements Transport {
       ["-F", session.config, "-o", "ControlMaster=yes", "-o", `ControlPath=${session.socket}`, "-o", `ControlPersist=${PERSIST_SECONDS}`, "-f", "-N", "--", alias],
       "",
     );
-    if (r.code !== 0) throw new Error(dialCause(r.stderr, r.code, alias, `${hop.user ?? "root"}@${hop.host}`));
+    if (r.code !== 0) throw new Error(dialCause(r.stderr, r.code, alias, `${hop.user ?? "root"}@${hop.host}`, pinnedKeyType(hop.hostKey)));
     return session;
   }
 
@@ -127,8 +100,19 @@ export class SshTransport implements Transport {
     return ["-F", s.config, "-o", "ControlMaster=no", "-o", `ControlPath=${s.socket}`, "-T", "--", s.alias];
   }
 
-  exec(session: Session, command: string, stdin: string): Promise<ExecResult> {
-    return runSsh([...this.channelArgs(session as SshSession), command], stdin);
+  /**
+   * OpenSSH's client sends "env" requests without asking for a reply, so the only way to learn what
+   * sshd accepted is to look: one channel with the variables set prints its environment.
+   */
+  async acceptedEnv(session: Session, env: Record<string, string>): Promise<string[]> {
+    const r = await runSsh([...setEnvArgs(env), ...this.channelArgs(session as SshSession), "env -0"], "");
+    if (r.code !== 0) throw new Error(`reading the session's environment failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+    const seen = new Map(r.stdout.split("\0").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+    return Object.keys(env).filter((k) => seen.get(k) === env[k]);
+  }
+
+  exec(session: Session, command: string, stdin: string, options: ExecOptions = {}): Promise<ExecResult> {
+    return runSsh([...setEnvArgs(options.env ?? {}), ...this.channelArgs(session as SshSession), command], stdin, options.onOutput);
   }
 
   async copy(session: Session, source: CopySource, remotePath: string): Promise<void> {

@@ -1,7 +1,7 @@
 // How the lab engine words things: the provider's command error, the preview's plan, step names.
 import { describe, expect, it } from "vitest";
 import { commandFailure, goQuote, planLines, stepName } from "../../../lab/engine/format";
-import { dialCause } from "../../../lab/engine/sshTransport";
+import { dialCause } from "../../../lab/engine/sshErrors";
 
 describe("format", () => {
   it("quotes the command like Go's %q", () => {
@@ -37,12 +37,17 @@ describe("format", () => {
 });
 
 describe("dial causes", () => {
-  it("keep what ssh says about the failure, naming the hop instead of the config alias", () => {
+  it("say what failed in the provider's (x/crypto's) words, naming the hop instead of the config alias", () => {
     const mismatch = 'Offending ED25519 key in /tmp/x/known-1:1\nremove with:\nssh-keygen -f "/tmp/x/known-1" -R "wt-62"\nHost key for wt-62 has changed and you have requested strict checking.\nHost key verification failed.\n';
-    expect(dialCause(mismatch, 255, "wt-62", "admin@10.77.1.102"))
-      .toBe("Host key for admin@10.77.1.102 has changed and you have requested strict checking.; Host key verification failed.");
+    expect(dialCause(mismatch, 255, "wt-62", "admin@10.77.1.102")).toBe("ssh: handshake failed: ssh: host key mismatch");
     const tunnel = "channel 0: open failed: connect failed: No route to host\nstdio forwarding failed\nkex_exchange_identification: Connection closed by remote host\nConnection closed by UNKNOWN port 65535\n";
-    expect(dialCause(tunnel, 255, "wt-7", "admin@10.77.1.104")).toBe("channel 0: open failed: connect failed: No route to host");
-    expect(dialCause("", 255, "wt-7", "h")).toBe("ssh exited 255");
+    expect(dialCause(tunnel, 255, "wt-7", "admin@10.77.1.104")).toBe("ssh: rejected: connect failed (No route to host)");
+    const refused = "dial tcp 10.77.0.11:22: connect: connection refused\nproxy dialer did not pass back a connection\n";
+    expect(dialCause(refused, 255, "wt-8", "admin@10.77.0.11")).toBe("dial tcp 10.77.0.11:22: connect: connection refused");
+    const rsa = "Unable to negotiate with UNKNOWN port 65535: no matching host key type found. Their offer: ssh-ed25519\n";
+    expect(dialCause(rsa, 255, "wt-9", "admin@10.77.1.101", "ssh-rsa"))
+      .toBe("ssh: handshake failed: ssh: no common algorithm for host key; we offered: [ssh-rsa], peer offered: [ssh-ed25519]");
+    expect(dialCause("Permission denied (publickey).\n", 255, "wt-7", "h")).toBe("ssh: handshake failed: Permission denied (publickey).");
+    expect(dialCause("", 255, "wt-7", "h")).toBe("ssh: handshake failed: ssh exited 255");
   });
 });
