@@ -1,4 +1,4 @@
-import { gzipSync } from "node:zlib";
+import { gzipSync } from "fflate";
 import { REMOTE } from "../paths";
 import { shellQuote } from "./shell";
 
@@ -56,9 +56,15 @@ export function renderBundle(spec: BundleSpec): string {
   ].join("\n");
 }
 
-/** The bundle as it travels: gzip, then base64 (the state keeps stdin; this keeps it small). */
+/**
+ * The bundle as it travels: gzip, then base64 (the state keeps stdin; this keeps it small). The
+ * bytes must not depend on who deploys: stdin is an input, so any difference re-runs every step on
+ * every host. Node's zlib writes the deployer's OS into the gzip header (byte 9: 3 Linux, 19 macOS,
+ * 10 Windows) and its deflate output may change between zlib builds; fflate is plain JavaScript,
+ * the same on every platform, with a fixed header (OS 3, no file name) and mtime 0.
+ */
 export function encodeBundle(script: string): string {
-  return gzipSync(Buffer.from(script, "utf8"), { level: 9 }).toString("base64");
+  return Buffer.from(gzipSync(Buffer.from(script, "utf8"), { level: 9, mtime: 0 })).toString("base64");
 }
 
 /**
