@@ -6,6 +6,8 @@ import { machineIdentity } from "./hostConfiguration";
 import { encodeBundle, renderHostKeyBundle } from "./render";
 
 const ROTATE_SECONDS = 5 * 60;
+/** Every input of the rotation but `triggers` (the machine's identity). */
+const ROTATION_FIXED_INPUTS = ["connection", "create", "stdin", "addPreviousOutputInEnv"];
 
 /**
  * For a machine the stack created: installs its own host key over a connection pinned to the
@@ -33,9 +35,12 @@ export function rotateHostKey(
     {
       parent,
       dependsOn: after,
-      // Once it ran, the machine no longer offers the bootstrap key: a new address after a
-      // stop/start must not run it again (it would be refused). A new machine replaces it.
-      ignoreChanges: ["connection"],
+      // Once it ran, the machine no longer offers the bootstrap key, so an update could only fail
+      // (after every dial the limit allows): nothing but a new machine may touch it. Not a new
+      // address after a stop/start, not a new script or command text from a webtier upgrade. A new
+      // machine changes `triggers`: a replace, which Pulumi checks without ignoreChanges
+      // (pulumi v3.248 pkg/resource/deploy/step_generator.go), so it runs with the new inputs.
+      ignoreChanges: ROTATION_FIXED_INPUTS,
       customTimeouts: { create: "10m", update: "10m", delete: "5m" },
       ...(instance ? { deletedWith: instance } : {}),
     },

@@ -349,7 +349,9 @@ describe("WebTier on machines it created (host-key bootstrap)", () => {
     await valueOf(tier.stepOutputs);
     await mocks.idle();
     const rotation = options.get("rot-rot-app-1-hostkey")!;
-    expect(rotation.ignoreChanges).toEqual(["connection"]);
+    // Only a new machine (triggers) touches it: not a new address, script or command text.
+    expect(rotation.ignoreChanges).toEqual(["connection", "create", "stdin", "addPreviousOutputInEnv"]);
+    expect(Object.keys(byName(resources, "rot-rot-app-1-hostkey").inputs).sort()).toEqual([...rotation.ignoreChanges!, "triggers"].sort());
     expect(rotation.deletedWith).toBe(vm);
     expect(rotation.customTimeouts).toEqual({ create: "10m", update: "10m", delete: "5m" });
     // The machine's first command, then everything else on it once its new key is in place.
