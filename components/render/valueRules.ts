@@ -30,17 +30,24 @@ export function hostAddressProblem(ipv4: string): string | undefined {
 // exactly one OpenSSH public key line, or it pins nothing (and a newline could smuggle a second
 // line into a known_hosts file).
 
-export const HOST_KEY_TYPES = [
-  "ssh-ed25519",
-  "ecdsa-sha2-nistp256",
-  "ecdsa-sha2-nistp384",
-  "ecdsa-sha2-nistp521",
-  "ssh-rsa",
-  "sk-ssh-ed25519@openssh.com",
-  "sk-ecdsa-sha2-nistp256@openssh.com",
-] as const;
+/**
+ * Host key types a pin can use. @pulumi/command (v1.2.1, provider/pkg/provider/remote/connection.go,
+ * `ssh.FixedHostKey` with `HostKeyAlgorithms` set to the pinned key's type) offers only that type:
+ * for `ssh-rsa` that is SHA-1 RSA, which OpenSSH 8.8 and later (Debian 12's sshd) refuses, so an
+ * RSA pin never connects. Security-key types are no host key an sshd serves.
+ */
+export const HOST_KEY_TYPES = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"] as const;
 
-/** Longest accepted line: a 16384-bit RSA key is about 2.8 KB of base64. */
+/** Key types that parse as OpenSSH keys but that no connection can pin, and why. */
+const UNPINNABLE_HOST_KEY_TYPES = new Map([
+  ["ssh-rsa", "is an RSA key, which @pulumi/command pins as SHA-1 \"ssh-rsa\" only, refused by OpenSSH 8.8 and later (Debian 12)"],
+  ["sk-ssh-ed25519@openssh.com", "is a security-key type, which no sshd serves as a host key"],
+  ["sk-ecdsa-sha2-nistp256@openssh.com", "is a security-key type, which no sshd serves as a host key"],
+]);
+
+const PINNABLE = `pin the host's ${HOST_KEY_TYPES.join(" or ")} key instead (ssh-keyscan -t ed25519 <host>)`;
+
+/** Longest accepted line: generous (an ecdsa-sha2-nistp521 key line is about 200 characters). */
 export const HOST_KEY_MAX_LENGTH = 8192;
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -60,6 +67,8 @@ export function hostKeyProblem(line: string): string | undefined {
   if (line.length > HOST_KEY_MAX_LENGTH) return `must not exceed ${HOST_KEY_MAX_LENGTH} characters (one OpenSSH public key line)`;
   if (/[\x00-\x08\x0a-\x1f\x7f]/.test(line)) return "must be one line of printable characters (one OpenSSH public key)";
   const [type, data] = line.split(/[ \t]+/);
+  const unpinnable = UNPINNABLE_HOST_KEY_TYPES.get(type!);
+  if (unpinnable !== undefined) return `${unpinnable}: ${PINNABLE}`;
   if (!(HOST_KEY_TYPES as readonly string[]).includes(type!)) {
     return `must be an OpenSSH public key line "<type> <base64> [comment]" with type ${HOST_KEY_TYPES.join(", ")}`;
   }

@@ -52,9 +52,9 @@ const CONFIG_CASES: [string, Record<string, unknown>, string[]][] = [
       h.app[1]!.hostKey = "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIA==";
     }),
     [
-      'hosts.nginx[0].hostKey (garbage) must be an OpenSSH public key line "<type> <base64> [comment]" with type ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, ssh-rsa, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com',
+      'hosts.nginx[0].hostKey (garbage) must be an OpenSSH public key line "<type> <base64> [comment]" with type ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521',
       `hosts.app[0].hostKey (${JSON.stringify("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA==\nssh-rsa AAAA")}) must be one line of printable characters (one OpenSSH public key)`,
-      'hosts.app[1].hostKey (ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIA==) must carry the base64 key data of a ssh-rsa key after its type ("ssh-rsa AAAA… [comment]")',
+      'hosts.app[1].hostKey (ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIA==) is an RSA key, which @pulumi/command pins as SHA-1 "ssh-rsa" only, refused by OpenSSH 8.8 and later (Debian 12): pin the host\'s ssh-ed25519 or ecdsa-sha2-nistp256 or ecdsa-sha2-nistp384 or ecdsa-sha2-nistp521 key instead (ssh-keyscan -t ed25519 <host>)',
     ]],
   ["uwsgi.socketPort on an app host's SSH port", { ...exampleConfig(), uwsgi: { socketPort: 22 } },
     ["uwsgi.socketPort (22) must differ from the SSH port of hosts.app[0] (app-1): the firewall that keeps uWSGI to the nginx tier would drop SSH"]],

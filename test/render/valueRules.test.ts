@@ -12,14 +12,26 @@ describe("aptProxyProblem", () => {
   });
 });
 
+const PIN_THESE = "pin the host's ssh-ed25519 or ecdsa-sha2-nistp256 or ecdsa-sha2-nistp384 or ecdsa-sha2-nistp521 key instead (ssh-keyscan -t ed25519 <host>)";
+const RSA_RULE = `is an RSA key, which @pulumi/command pins as SHA-1 "ssh-rsa" only, refused by OpenSSH 8.8 and later (Debian 12): ${PIN_THESE}`;
+/** A key blob that starts with its type, as OpenSSH writes one. */
+const blob = (type: string) => Buffer.concat([Buffer.from([0, 0, 0, type.length]), Buffer.from(type), Buffer.alloc(33, 1)]).toString("base64");
+
 describe("hostKeyProblem", () => {
   it("accepts an OpenSSH public key line with or without a comment", () => {
     expect(hostKeyProblem(`ssh-ed25519 ${ed25519}`)).toBeUndefined();
     expect(hostKeyProblem(`ssh-ed25519 ${ed25519} root@lb-1`)).toBeUndefined();
   });
   it.each([
-    ["garbage", "must be an OpenSSH public key line \"<type> <base64> [comment]\" with type ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, ssh-rsa, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com"],
-    [`ssh-rsa ${ed25519}`, "must carry the base64 key data of a ssh-rsa key after its type (\"ssh-rsa AAAA… [comment]\")"],
+    ["garbage", "must be an OpenSSH public key line \"<type> <base64> [comment]\" with type ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521"],
+    [`ecdsa-sha2-nistp256 ${ed25519}`, "must carry the base64 key data of a ecdsa-sha2-nistp256 key after its type (\"ecdsa-sha2-nistp256 AAAA… [comment]\")"],
+    // Well-formed, but no connection could use them: said for what they are, whatever the data.
+    [`ssh-rsa ${ed25519}`, RSA_RULE],
+    [`ssh-rsa ${blob("ssh-rsa")} root@lb-1`, RSA_RULE],
+    [`sk-ssh-ed25519@openssh.com ${blob("sk-ssh-ed25519@openssh.com")}`, `is a security-key type, which no sshd serves as a host key: ${PIN_THESE}`],
+    [`sk-ecdsa-sha2-nistp256@openssh.com ${blob("sk-ecdsa-sha2-nistp256@openssh.com")}`, `is a security-key type, which no sshd serves as a host key: ${PIN_THESE}`],
+    // Names of Object.prototype's members are no key types either.
+    [`constructor ${ed25519}`, "must be an OpenSSH public key line \"<type> <base64> [comment]\" with type ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521"],
     ["ssh-ed25519 AAAAapp1", "must carry the base64 key data of a ssh-ed25519 key after its type (\"ssh-ed25519 AAAA… [comment]\")"],
     [`ssh-ed25519 ${ed25519}\nssh-ed25519 ${ed25519}`, "must be one line of printable characters (one OpenSSH public key)"],
     [`ssh-ed25519 ${"A".repeat(100_000)}`, "must not exceed 8192 characters (one OpenSSH public key line)"],
