@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it, vi } from "vitest";
+import { encodeBundle } from "../../components/render";
 
+// vi.mock is hoisted above the imports: encodeBundle's module sees this zlib.
 // A deployer's zlib that differs from ours in every way a platform's can: another OS byte in the
 // header (macOS writes 19) and another compression level. encodeBundle must not notice.
 vi.mock("node:zlib", async (importOriginal) => {
@@ -13,8 +15,6 @@ vi.mock("node:zlib", async (importOriginal) => {
   };
   return { ...zlib, default: { ...zlib, gzipSync }, gzipSync };
 });
-
-const { encodeBundle } = await import("../../components/render");
 
 const SCRIPT = ["#!/bin/bash", "set -euo pipefail", ...Array.from({ length: 200 }, (_, i) => `echo "step ${i % 17}: ${"x".repeat(i % 23)}"`), ""].join("\n");
 
