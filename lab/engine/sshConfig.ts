@@ -17,6 +17,8 @@ export interface ConfigFiles {
   known?: string;
   /** TCP_CONNECTOR written out. */
   connector: string;
+  /** Where the connector says why a connect failed. */
+  connectError: string;
 }
 
 /** The hop a dial tunnels through: its config, control socket and alias. */
@@ -26,16 +28,24 @@ export interface Via {
   alias: string;
 }
 
-/** Go's net.Dial wording for a failed connect; the socket is passed back, the script exits. */
+/**
+ * Go's net.Dial wording for a failed connect, written to the file named by its 4th argument (ssh
+ * sends a ProxyCommand's stderr to /dev/null under ControlPersist); on success the socket is
+ * passed back to ssh and the script exits.
+ */
 export const TCP_CONNECTOR = `import socket, sys
-host, port, timeout = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+host, port, timeout, errors = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 where = f"{host}:{port}" if ":" not in host else f"[{host}]:{port}"
+def fail(message):
+    with open(errors, "w") as f:
+        f.write(f"dial tcp {where}: {message}\\n")
+    sys.exit(1)
 try:
     s = socket.create_connection((host, port), timeout=timeout if timeout > 0 else None)
 except TimeoutError:
-    sys.stderr.write(f"dial tcp {where}: i/o timeout\\n"); sys.exit(1)
+    fail("i/o timeout")
 except OSError as e:
-    sys.stderr.write(f"dial tcp {where}: connect: {(e.strerror or str(e)).lower()}\\n"); sys.exit(1)
+    fail(f"connect: {(e.strerror or str(e)).lower()}")
 s.setblocking(True)
 socket.send_fds(socket.socket(fileno=1), [b"\\0"], [s.fileno()])
 `;
@@ -67,7 +77,7 @@ export function hopConfig(alias: string, hop: ConnectionHop, files: ConfigFiles,
     ...(via
       ? [`  ProxyCommand ssh -F ${via.config} -o ControlMaster=no -o ControlPath=${via.socket} -W %h:%p ${via.alias}`]
       // perDialTimeout 0: no bound, as net.DialTimeout with 0.
-      : [`  ProxyCommand python3 ${files.connector} %h %p ${Math.max(perDial, 0)}`, "  ProxyUseFdpass yes"]),
+      : [`  ProxyCommand python3 ${files.connector} %h %p ${Math.max(perDial, 0)} ${files.connectError}`, "  ProxyUseFdpass yes"]),
     "",
   ];
   return lines.join("\n");

@@ -14,6 +14,7 @@ import { HANDSHAKE_FAILED } from "./transport";
 const NOISE = [
   /^remove with:$/, /^Offending .* key in /, /^ssh-keygen -f /, /^stdio forwarding failed$/, /^Connection closed by UNKNOWN port/,
   /^kex_exchange_identification: Connection closed by remote host$/, /^proxy dialer did not pass back a connection/,
+  /^Warning: Permanently added /, /^mm_receive_fd: /,
 ];
 
 function inProviderWords(lines: string[]): string | undefined {

@@ -77,7 +77,8 @@ export class SshTransport implements Transport {
     const key = this.write(`key-${sha(hop.privateKey)}`, hop.privateKey.endsWith("\n") ? hop.privateKey : `${hop.privateKey}\n`);
     const known = hop.hostKey === undefined ? undefined : this.write(`known-${sha(`${alias}\0${hop.hostKey}`)}`, `${alias} ${hop.hostKey}\n`);
     const connector = this.write("tcp-connect.py", TCP_CONNECTOR);
-    return this.write(`ssh_config-${alias}`, hopConfig(alias, hop, { key, connector, ...(known ? { known } : {}) }, via));
+    const connectError = path.join(this.dir, `connect-error-${alias}`);
+    return this.write(`ssh_config-${alias}`, hopConfig(alias, hop, { key, connector, connectError, ...(known ? { known } : {}) }, via));
   }
 
   async dial(hop: ConnectionHop, via?: Session): Promise<Session> {
@@ -88,11 +89,16 @@ export class SshTransport implements Transport {
       config: this.config(alias, hop, via as SshSession | undefined),
       socket: path.join(this.dir, `m-${alias}`),
     };
+    // LogLevel INFO: OpenSSH says why a negotiation failed ("Unable to negotiate") at INFO. SendEnv *:
+    // a master forwards a channel's SetEnv variables only when they match its own SendEnv (clientloop.c
+    // `client_session2_setup`); set on the master alone, so no channel sends the deployer's environment.
     const r = await runSsh(
-      ["-F", session.config, "-o", "ControlMaster=yes", "-o", `ControlPath=${session.socket}`, "-o", `ControlPersist=${PERSIST_SECONDS}`, "-f", "-N", "--", alias],
+      ["-F", session.config, "-o", "LogLevel=INFO", "-o", "SendEnv=*", "-o", "ControlMaster=yes", "-o", `ControlPath=${session.socket}`, "-o", `ControlPersist=${PERSIST_SECONDS}`, "-f", "-N", "--", alias],
       "",
     );
-    if (r.code !== 0) throw new Error(dialCause(r.stderr, r.code, alias, `${hop.user ?? "root"}@${hop.host}`, pinnedKeyType(hop.hostKey)));
+    const connectError = path.join(this.dir, `connect-error-${alias}`);
+    const connectCause = fs.existsSync(connectError) ? fs.readFileSync(connectError, "utf8") : "";
+    if (r.code !== 0) throw new Error(dialCause(connectCause + r.stderr, r.code, alias, `${hop.user ?? "root"}@${hop.host}`, pinnedKeyType(hop.hostKey)));
     return session;
   }
 

@@ -98,16 +98,59 @@ describe("lab engine over SSH (1 nginx + 1 app host)", () => {
     expect(r.stdout).toBe(`rel 755 ${app.user}\nrel/pkg 755 ${app.user}\nrel/pkg/run.sh 644 ${app.user}\n`);
   }, 2 * MIN);
 
-  it("retries a host key that does not match the pinned one, then fails like the provider", async () => {
+  it("a host key that does not match the pinned one behind the bastion: not really retried, the provider's EOF", async () => {
     const { e, transport } = engine("mismatch");
     const wrong = lb.hostKey; // another real host's key
     const started = Date.now();
     await expect(e.register(cmd("pinned", behindBastion({ hostKey: wrong, dialErrorLimit: 2 }), "true"))).rejects.toThrow(
-      `${app.name}: pinned (pinned): proxy: after 2 failed attempts: Host key for ${app.user}@${app.address} has changed and you have requested strict checking.; Host key verification failed.`,
+      `${app.name}: pinned (pinned): proxy: after 2 failed attempts: ssh: handshake failed: EOF`,
     );
-    // The proxy once, the target three times (with 0.1 s and 0.15 s between).
-    expect(e.stats.dialAttempts).toBe(4);
+    // The proxy once, the target once: the handshake retries reuse the closed tunnel (0.1 s, 0.15 s between).
+    expect(e.stats.dialAttempts).toBe(2);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    await e.closeHeld();
+    transport.dispose();
+  }, 2 * MIN);
+
+  it("a directly reached host with the wrong key is redialled under the limit, in x/crypto's words", async () => {
+    const { e, transport } = engine("mismatch-direct");
+    await expect(e.register(cmd("pinned", hop(lb, { hostKey: app.hostKey, dialErrorLimit: 1 }), "true"))).rejects.toThrow(
+      `${lb.name}: pinned (pinned): after 1 failed attempts: ssh: handshake failed: ssh: host key mismatch`,
+    );
+    expect(e.stats.dialAttempts).toBe(2);
+    await e.closeHeld();
+    transport.dispose();
+  }, 2 * MIN);
+
+  it("an ssh-rsa pin offers SHA-1 RSA only, which Debian 12's sshd refuses", async () => {
+    const { e, transport } = engine("rsa");
+    const rsaPin = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7";
+    await expect(e.register(cmd("rsa", hop(lb, { hostKey: rsaPin, dialErrorLimit: 0 }), "true"))).rejects.toThrow(
+      `${lb.name}: rsa (rsa): after 0 failed attempts: ssh: handshake failed: ssh: no common algorithm for host key; we offered: [ssh-rsa], peer offered: [ssh-ed25519]`,
+    );
+    await e.closeHeld();
+    transport.dispose();
+  }, 2 * MIN);
+
+  it("sets `environment` with Setenv: a name sshd accepts reaches the command, another fails it", async () => {
+    const { e, transport, lines } = engine("env");
+    const withEnv = (name: string, environment: Record<string, string>): Registration =>
+      ({ ...cmd(name, hop(lb), "echo \"[$LANG]\""), inputs: { connection: hop(lb), create: "echo \"[$LANG]\"", environment } });
+    // Debian's sshd_config: AcceptEnv LANG LC_*.
+    expect(await e.register(withEnv("accepted", { LANG: "C.UTF-8" }))).toMatchObject({ stdout: "[C.UTF-8]" });
+    expect(lines).toContain(`  ${lb.name} accepted: [C.UTF-8]`);
+    await expect(e.register(withEnv("refused", { APP_MODE: "x\ny" }))).rejects.toThrow(
+      `${lb.name}: refused (refused): could not set environment variable "APP_MODE": ssh: setenv failed`,
+    );
+    await e.closeHeld();
+    transport.dispose();
+  }, 2 * MIN);
+
+  it("a direct hop connects in Go's words (the connector that bounds only the TCP connect)", async () => {
+    const { e, transport } = engine("refused");
+    await expect(e.register(cmd("closed", hop(lb, { port: 2, dialErrorLimit: 0 }), "true"))).rejects.toThrow(
+      `${lb.name}: closed (closed): after 0 failed attempts: dial tcp ${lb.address}:2: connect: connection refused`,
+    );
     await e.closeHeld();
     transport.dispose();
   }, 2 * MIN);

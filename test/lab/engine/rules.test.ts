@@ -96,7 +96,7 @@ describe("dialing through a proxy (x/crypto closes the tunnel after a failed han
 });
 
 describe("the OpenSSH client configured as the provider's x/crypto client", () => {
-  const files = { key: "/k", connector: "/c.py" };
+  const files = { key: "/k", connector: "/c.py", connectError: "/e" };
 
   it("offers only the pinned key's type: an ssh-rsa pin offers ssh-rsa (SHA-1) alone", () => {
     expect(hopConfig("wt-1", { ...direct, hostKey: "ssh-rsa AAAAB3 x" }, { ...files, known: "/kh" })).toContain("\n  HostKeyAlgorithms ssh-rsa\n");
@@ -106,7 +106,7 @@ describe("the OpenSSH client configured as the provider's x/crypto client", () =
 
   it("bounds only the direct TCP connect by perDialTimeout: not the banner, not a tunnelled hop", () => {
     const own = hopConfig("wt-1", { ...direct, perDialTimeout: 7 }, files);
-    expect(own.split("\n").filter((l) => /Proxy|Timeout/.test(l))).toEqual(["  ProxyCommand python3 /c.py %h %p 7", "  ProxyUseFdpass yes"]);
+    expect(own.split("\n").filter((l) => /Proxy|Timeout/.test(l))).toEqual(["  ProxyCommand python3 /c.py %h %p 7 /e", "  ProxyUseFdpass yes"]);
     const tunnelled = hopConfig("wt-2", viaBastion, files, { config: "/cfg-1", socket: "/m-1", alias: "wt-1" });
     expect(tunnelled.split("\n").filter((l) => /Proxy|Timeout/.test(l)))
       .toEqual(["  ProxyCommand ssh -F /cfg-1 -o ControlMaster=no -o ControlPath=/m-1 -W %h:%p wt-1"]);
@@ -114,9 +114,10 @@ describe("the OpenSSH client configured as the provider's x/crypto client", () =
 
   it("the connector fails a TCP connect in Go's words", async () => {
     const script = path.join(tmp, "tcp-connect.py");
+    const errors = path.join(tmp, "connect-error");
     fs.writeFileSync(script, TCP_CONNECTOR);
-    const stderr = await new Promise<string>((resolve) => execFile("python3", [script, "127.0.0.1", "1", "5"], (_e, _o, err) => resolve(err)));
-    expect(stderr).toBe("dial tcp 127.0.0.1:1: connect: connection refused\n");
+    const code = await new Promise<number | null>((resolve) => execFile("python3", [script, "127.0.0.1", "1", "5", errors]).on("exit", resolve));
+    expect({ code, said: fs.readFileSync(errors, "utf8") }).toEqual({ code: 1, said: "dial tcp 127.0.0.1:1: connect: connection refused\n" });
   });
 });
 
