@@ -172,3 +172,13 @@ describe("refresh", () => {
     expect(fs.readFileSync(stateFile, "utf8")).toBe(before);
   });
 });
+
+describe("connection defaults", () => {
+  it("are the provider's: root, port 22, 10 dial errors, 15 s per dial, the proxy's own the same", async () => {
+    const { withDefaults } = await import("../../../lab/engine/inputs");
+    expect(withDefaults({ host: "a", proxy: { host: "b", dialErrorLimit: -1 } })).toEqual({
+      host: "a", user: "root", port: 22, dialErrorLimit: 10, perDialTimeout: 15,
+      proxy: { host: "b", user: "root", port: 22, dialErrorLimit: -1, perDialTimeout: 15 },
+    });
+  });
+});
