@@ -56,8 +56,10 @@ const stack = new WebtierStack("webtier", {
 export const url = stack.url;
 export const nginxAddresses = stack.nginxAddresses;
 export const appAddresses = stack.appAddresses;
-export const renderedFiles = stack.renderedFiles;
-export const stepOutputs = stack.stepOutputs;
+// Every host's files and command output are large (about 5 KB and 1 KB a host) and the state
+// keeps every output: only when asked for. `webtier render` writes the files without a deployment.
+export const renderedFiles = parsed.config.outputs?.renderedFiles ? stack.renderedFiles : undefined;
+export const stepOutputs = parsed.config.outputs?.stepOutputs ? stack.stepOutputs : undefined;
 export const deployKey = stack.deployKey;
 export const dnsName = stack.dnsName;
 export const tlsCertificate = stack.tlsCertificate;

@@ -20,10 +20,11 @@ async function main(): Promise<void> {
     "bench",
     false,
   );
-  pulumi.runtime.setAllConfig(existingHostsConfig(appCount), ["webtier:sshPrivateKey"]);
+  pulumi.runtime.setAllConfig(existingHostsConfig(appCount, { outputs: { stepOutputs: true } }), ["webtier:sshPrivateKey"]);
   const started = process.hrtime.bigint();
   const program = await import("../index.js");
-  await new Promise((resolve) => program.stepOutputs.apply(resolve));
+  // Resolves once every host's last command has: the whole program has run.
+  await new Promise((resolve) => program.stepOutputs!.apply(resolve));
   // Wait for the last registrations (retire commands) to land.
   let seen = -1;
   while (seen !== registered) {

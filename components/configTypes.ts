@@ -333,11 +333,13 @@ export interface WebtierStackConfig extends WebTierSettings {
 }
 
 /**
- * A validated `webtier:*` config (zod's output) as WebtierStackConfig. The only difference:
- * `nginx.workerProcesses: "auto"` is what an absent value means, so it is left out.
+ * A validated `webtier:*` config (zod's output) as WebtierStackConfig. The differences:
+ * `nginx.workerProcesses: "auto"` is what an absent value means, so it is left out; `outputs` is
+ * the program's.
  */
 export function toStackConfig(config: WebtierConfig): WebtierStackConfig {
-  const { nginx, ...rest } = config;
+  // `outputs` chooses the program's stack outputs; the components have no say in it.
+  const { nginx, outputs: _outputs, ...rest } = config;
   if (nginx === undefined) return rest;
   const { workerProcesses, ...otherNginx } = nginx;
   return { ...rest, nginx: workerProcesses === "auto" ? otherNginx : { ...otherNginx, ...(workerProcesses === undefined ? {} : { workerProcesses }) } };

@@ -90,6 +90,7 @@ export class HostConfiguration extends pulumi.ComponentResource {
     );
 
     this.stepOutputs = pulumi.all({ provision: provision.stdout, activate: this.done.stdout });
-    this.registerOutputs({ stepOutputs: this.stepOutputs });
+    // Not registered: each command's state holds its stdout already.
+    this.registerOutputs({});
   }
 }

@@ -252,8 +252,6 @@ export class WebTier extends pulumi.ComponentResource {
       url: this.url,
       nginxAddresses: this.nginxAddresses,
       appAddresses: this.appAddresses,
-      renderedFiles: this.renderedFiles,
-      stepOutputs: this.stepOutputs,
       tlsCertificate: this.tlsCertificate,
     });
   }

@@ -24,7 +24,6 @@ export interface ProgramRun {
 
 export interface ProgramExports {
   url: string;
-  stepOutputs: Record<string, Record<string, string>>;
   /** The certificate chain nginx serves, when it terminates TLS. */
   tlsCertificate?: string;
 }
@@ -58,15 +57,14 @@ export async function runProgram(engine: DeployEngine, run: ProgramRun, preview:
   try {
     const program = require(run.program ?? PROGRAM) as {
       url: pulumi.Output<string>;
-      stepOutputs: pulumi.Output<ProgramExports["stepOutputs"]>;
       tlsCertificate?: pulumi.Output<string | undefined>;
     };
     // In a preview the exports may stay unknown (their apply never runs): wait for the registrations only.
     const exported = preview
       ? Promise.resolve(undefined)
       : new Promise<ProgramExports>((resolve) => {
-          pulumi.all([program.url, program.stepOutputs, program.tlsCertificate]).apply(([url, stepOutputs, tlsCertificate]) =>
-            resolve({ url, stepOutputs, ...(tlsCertificate === undefined ? {} : { tlsCertificate }) }));
+          pulumi.all([program.url, program.tlsCertificate]).apply(([url, tlsCertificate]) =>
+            resolve({ url, ...(tlsCertificate === undefined ? {} : { tlsCertificate }) }));
         });
     // Every contender resolves (a stray rejection after the race would crash the CLI later).
     const outcome = await Promise.race([

@@ -7,7 +7,7 @@ import { testHostKey } from "./support/hostKeys";
 const mocks = mockPulumi();
 const resources = mocks.resources;
 pulumi.runtime.setAllConfig(
-  { ...existingHostsConfig(100), "webtier:appEnvironment": JSON.stringify({ SECRET_TOKEN: "tok-123" }) },
+  { ...existingHostsConfig(100, { outputs: { renderedFiles: true, stepOutputs: true } }), "webtier:appEnvironment": JSON.stringify({ SECRET_TOKEN: "tok-123" }) },
   ["webtier:sshPrivateKey", "webtier:appEnvironment"],
 );
 
@@ -40,7 +40,7 @@ describe("the Pulumi program (index.ts) in existing-hosts mode with 100 app host
     expect(await valueOf(program.nginxAddresses)).toEqual(["203.0.113.10"]);
     const appAddresses = await valueOf(program.appAddresses);
     expect(appAddresses).toHaveLength(100);
-    const upstream = (await valueOf(program.renderedFiles))["lb-1"]!["/etc/nginx/webtier/upstream.conf"]!;
+    const upstream = (await valueOf(program.renderedFiles!))["lb-1"]!["/etc/nginx/webtier/upstream.conf"]!;
     const servers = upstream.split("\n").filter((line) => line.startsWith("    server "));
     expect(servers).toEqual(appAddresses.map((a) => `    server ${a}:3031 max_fails=3 fail_timeout=10s;`));
   });

@@ -10,6 +10,7 @@ pulumi.runtime.setAllConfig(
     "aws:region": "eu-west-1",
     "webtier:aws": JSON.stringify({ adminCidr: "192.0.2.0/24", appCount: 3 }),
     "webtier:balancing": "round_robin",
+    "webtier:outputs": JSON.stringify({ renderedFiles: true, stepOutputs: true }),
   },
   [],
 );
@@ -35,7 +36,7 @@ describe("the Pulumi program in AWS mode", () => {
   it("renders the upstream from exactly the app instances' private IPs and the uWSGI port", async () => {
     const appIps = resources.filter((r) => r.type === "aws:ec2/instance:Instance" && r.name.includes("-app-")).length;
     expect(appIps).toBe(3);
-    const files = await valueOf(program.renderedFiles);
+    const files = await valueOf(program.renderedFiles!);
     const servers = files["lb-1"]!["/etc/nginx/webtier/upstream.conf"]!.split("\n").filter((l) => l.startsWith("    server "));
     const appAddresses = await valueOf(program.appAddresses);
     expect(appAddresses).toHaveLength(3);

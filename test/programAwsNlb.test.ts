@@ -34,13 +34,17 @@ pulumi.runtime.setAllConfig(
 let program: typeof import("../index");
 beforeAll(async () => {
   program = await import("../index.js");
-  await valueOf(program.stepOutputs);
   await mocks.idle();
 }, 60_000);
 
 const named = (type: string) => resources.filter((r) => r.type === type);
 
 describe("the Pulumi program on AWS with two nginx hosts and tls.selfSigned", () => {
+  it("exports neither every rendered file nor every command's output unless `outputs` asks for them", () => {
+    expect(Object.keys(program).filter((k) => (program as Record<string, unknown>)[k] !== undefined).sort())
+      .toEqual(["appAddresses", "deployKey", "dnsName", "nginxAddresses", "tlsCertificate", "url"]);
+  });
+
   it("puts a network load balancer in front: the URL and dnsName are its name, over HTTPS", async () => {
     expect(named("aws:lb/loadBalancer:LoadBalancer").map((r) => r.inputs.loadBalancerType)).toEqual(["network"]);
     expect(await valueOf(program.url)).toBe(`https://${DNS_NAME}/`);

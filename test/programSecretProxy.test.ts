@@ -7,7 +7,7 @@ import { isSecret, mockPulumi, valueOf } from "./support/pulumi";
 const mocks = mockPulumi();
 const resources = mocks.resources;
 pulumi.runtime.setAllConfig(
-  existingHostsConfig(2, { aptProxy: "http://10.0.0.5:3128" }),
+  existingHostsConfig(2, { aptProxy: "http://10.0.0.5:3128", outputs: { renderedFiles: true, stepOutputs: true } }),
   ["webtier:sshPrivateKey", "webtier:aptProxy"],
 );
 
@@ -23,7 +23,7 @@ describe("the program with webtier:aptProxy set as a secret", () => {
     const stdin = (name: string) => resources.find((r) => r.name === name)!.inputs.stdin;
     expect(["webtier-lb-1-provision", "webtier-app-1-provision", "webtier-app-2-activate", "webtier-lb-1-activate"].map((n) => [n, isSecret(stdin(n))]))
       .toEqual([["webtier-lb-1-provision", true], ["webtier-app-1-provision", true], ["webtier-app-2-activate", true], ["webtier-lb-1-activate", false]]);
-    const files = await valueOf(program.renderedFiles);
+    const files = await valueOf(program.renderedFiles!);
     expect(JSON.stringify(files)).not.toContain("10.0.0.5:3128");
   });
 });

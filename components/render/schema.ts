@@ -207,6 +207,11 @@ export const configSchema = z.strictObject({
   /** Existing hosts: the nginx host app hosts are reached through over SSH. */
   bastion: z.string({ error: "must be a host name" }).optional(),
   rollout: z.strictObject({ batchSize: positiveInt.optional() }).optional(),
+  /**
+   * The program's stack outputs that copy every host's text into the state (each rendered file; each
+   * command's output, which the command's own state and the `up` log already hold): off unless set.
+   */
+  outputs: z.strictObject({ renderedFiles: flag.optional(), stepOutputs: flag.optional() }).optional(),
   /** AWS mode: webtier creates the hosts (mutually exclusive with `hosts`). */
   aws: awsSchema.optional(),
 });

@@ -49,8 +49,9 @@ export type ConfigAgreement = [
   Assert<Same<AwsSettings, Input<typeof awsSchema>>>,
   Assert<Same<TlsSettings, Input<typeof tlsSchema>>>,
   Assert<Same<HstsSettings, Input<typeof hstsSchema>>>,
-  Assert<Same<Flatten<WebtierStackConfig>, Flatten<WithNginx<Input<typeof configSchema>>>>>,
-  Assert<Same<Flatten<WebTierSettings>, Flatten<WithNginx<Omit<Input<typeof configSchema>, "hosts" | "bastion" | "rollout" | "aws">>>>>,
+  // `outputs` chooses the program's stack outputs: no component setting.
+  Assert<Same<Flatten<WebtierStackConfig>, Flatten<WithNginx<Omit<Input<typeof configSchema>, "outputs">>>>>,
+  Assert<Same<Flatten<WebTierSettings>, Flatten<WithNginx<Omit<Input<typeof configSchema>, "hosts" | "bastion" | "rollout" | "aws" | "outputs">>>>>,
 ];
 
 type Flatten<T> = { [K in keyof T]: T[K] };
