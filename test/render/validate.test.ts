@@ -49,6 +49,10 @@ describe("checkConfig", () => {
       'sysctl.ipLocalPortRange (60000 1024) must be "LOW HIGH" with 1024 <= LOW < HIGH <= 65535'],
     ["an nginx block in the escape hatch", { nginx: { extraServer: ["location /x { return 200; }"] } },
       "nginx.extraServer[0] (location /x { return 200; }) must be one nginx directive without ';', '{' or '}'"],
+    ["a stack output asked for with a string", { outputs: { renderedFiles: "yes" } },
+      "outputs.renderedFiles (yes) must be true or false"],
+    ["an unknown stack output", { outputs: { everything: true } },
+      "outputs.everything (true) is not a known key"],
   ])("rejects %s with one exact message", (_name, extra, message) => {
     expect(errorsOf(withHosts(2, extra))).toEqual([message]);
   });
