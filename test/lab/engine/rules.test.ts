@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { setenvRefusedMessage } from "../../../lab/engine/commandEnv";
 import { connect } from "../../../lab/engine/dial";
 import { DeployEngine } from "../../../lab/engine/engine";
+import { withDefaults } from "../../../lab/engine/inputs";
 import { defaultParallel } from "../../../lab/engine/parallelism";
 import { refreshState } from "../../../lab/engine/refresh";
 import { hopConfig, TCP_CONNECTOR } from "../../../lab/engine/sshConfig";
@@ -174,8 +175,7 @@ describe("refresh", () => {
 });
 
 describe("connection defaults", () => {
-  it("are the provider's: root, port 22, 10 dial errors, 15 s per dial, the proxy's own the same", async () => {
-    const { withDefaults } = await import("../../../lab/engine/inputs");
+  it("are the provider's: root, port 22, 10 dial errors, 15 s per dial, the proxy's own the same", () => {
     expect(withDefaults({ host: "a", proxy: { host: "b", dialErrorLimit: -1 } })).toEqual({
       host: "a", user: "root", port: 22, dialErrorLimit: 10, perDialTimeout: 15,
       proxy: { host: "b", user: "root", port: 22, dialErrorLimit: -1, perDialTimeout: 15 },
