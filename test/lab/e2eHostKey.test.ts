@@ -1,6 +1,7 @@
 // End to end: a machine the stack created first offers its bootstrap host key; its first command,
 // pinned to that key, installs a new one, every later command pins the new key, and the bootstrap
-// key no longer authenticates the host.
+// key no longer authenticates the host. Then a wrong key for that host (behind the bastion) fails
+// as the provider fails it: one real dial, the handshake retries on the closed tunnel.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labStatus, type LabState } from "../../lab";
 import { run } from "../../lab/hosts/exec";
 import { LAB_NET } from "../../lab/hosts/topology";
-import { deployOnly, MIN, requirement, runnable, webtier } from "./e2eSupport";
+import { deployOnly, getFromClient, MIN, requirement, runnable, webtier, type ChildOutcome } from "./e2eSupport";
 
 const PROGRAM = path.join(__dirname, "hostKeyProgram.ts");
 
@@ -25,6 +26,7 @@ describe("host-key bootstrap on a machine the stack created (lab: 1 nginx + 1 ap
   let state: LabState;
   let bootstrapKey = "";
   let newKey = "";
+  let url = "";
 
   beforeAll(async () => {
     if (!runnable) throw new Error(requirement);
@@ -51,6 +53,7 @@ describe("host-key bootstrap on a machine the stack created (lab: 1 nginx + 1 ap
     expect(await offeredKey(`${LAB_NET}.1.101`)).toBe(bootstrapKey);
     const outcome = await deployOnly({ program: PROGRAM });
     expect(outcome.error).toBeUndefined();
+    url = (outcome as ChildOutcome & { url: string }).url;
     const lines = outcome.stdout.split("\n").filter((l) => /^app-1 /.test(l));
     expect(lines.map((l) => l.split(/ +/)[1])).toEqual(["hostkey", "provision", "release", "activate"]);
     expect(await offeredKey(`${LAB_NET}.1.101`)).toBe(newKey);
@@ -72,4 +75,30 @@ describe("host-key bootstrap on a machine the stack created (lab: 1 nginx + 1 ap
     expect(outcome.error).toBeUndefined();
     expect(outcome.stats).toMatchObject({ executed: 0, remoteCommands: 0 });
   }, 5 * MIN);
+
+  it("fails a wrong key on the app host behind the bastion as the provider does: the EOF retries, bounded, nothing applied there", async () => {
+    const impostor = path.join(tmp, "impostor");
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "", "-f", impostor]);
+    const rotation = process.env.WEBTIER_TEST_ROTATION!;
+    // The program now believes app-1 is another machine: every pin of app-1 is wrong.
+    process.env.WEBTIER_TEST_ROTATION = JSON.stringify({
+      host: "app-1", newHostKey: fs.readFileSync(`${impostor}.pub`, "utf8").trim(), newHostPrivateKey: fs.readFileSync(impostor, "utf8"),
+    });
+    try {
+      const started = Date.now();
+      const outcome = await deployOnly({ program: PROGRAM });
+      // A new machine is first contact (components/connection.ts FIRST_CONTACT_DIAL_LIMIT, 60). x/crypto
+      // closed the tunnel after the first failed handshake: the 60 retries read EOF, the mismatch
+      // itself is lost (pulumi-command v1.2.1 connection.go Dial).
+      expect(outcome.error).toMatch(/^app-1: [\w-]+ \([\w-]+\): proxy: after 60 failed attempts: ssh: handshake failed: EOF$/);
+      // About 4.4 min of backoff between the retries (0.1 s ×1.5 up to 5 s), nothing more.
+      expect(Date.now() - started).toBeLessThan(6 * MIN);
+      expect(outcome.stdout.split("\n").filter((l) => /^app-1 /.test(l))).toEqual([expect.stringMatching(/^app-1 +[\w-]+ +FAILED after [\d.]+s$/)]);
+      expect(await offeredKey(`${LAB_NET}.1.101`)).toBe(newKey);
+      // The tier still serves what it served.
+      expect(await getFromClient(state, url)).toMatchObject({ status: 200, servedBy: "app-1" });
+    } finally {
+      process.env.WEBTIER_TEST_ROTATION = rotation;
+    }
+  }, 10 * MIN);
 });
