@@ -101,7 +101,10 @@ function plan(args: WebTierArgs, releaseId: string, addresses: Addresses = { ngi
     nginx: entriesFor(args.nginxHosts, addresses.nginx[0]!, addresses.nginx[1]!, standIn),
     app: entriesFor(args.appHosts, addresses.app[0]!, addresses.app[1]!, standIn),
   };
-  const result = checkConfig({ ...withCertificate(args.settings, certificate), hosts });
+  // An nginx host that is the bastion gets sshd settings for the app tier's dials; a jump host of
+  // the user's own is not webtier's to configure.
+  const bastion = args.nginxHosts.find((h) => h.name === args.bastion?.name)?.name;
+  const result = checkConfig({ ...withCertificate(args.settings, certificate), hosts, ...(bastion === undefined ? {} : { bastion }) });
   if (!result.ok) throw new ConfigError(result.errors);
   if (known.length === 0) for (const warning of result.warnings) pulumi.log.warn(`webtier: ${warning}`);
   return planDeployment(result.tuning, releaseId);

@@ -87,3 +87,15 @@ export const APP_DEFAULTS = {
 export const UWSGI_LIMIT_NOFILE = 65536;
 export const DEFAULT_SSH_USER = "root";
 export const DEFAULT_SSH_PORT = 22;
+
+/**
+ * sshd on the nginx host app hosts are reached through. Every remote resource on an app host
+ * dials it (the provider's proxy hop) and, in one `pulumi up`, up to `--parallel` dials are in
+ * their handshake at once (Pulumi's default: 4 × the deployer's CPUs). sshd's default MaxStartups
+ * 10:30:100 drops 30 % of unauthenticated connections beyond 10, and through a proxy the provider
+ * does not really retry a failed handshake (pulumi-command v1.2.1 remote/connection.go
+ * `dialWithRetry` reuses the closed proxy connection): one dropped dial fails the deployment.
+ * No random drops below 128 in flight (twice Pulumi's default on a 16-CPU deployer), all dropped
+ * beyond 512; an unauthenticated connection times out after LoginGraceTime (120 s).
+ */
+export const BASTION_SSHD = { maxStartups: "128:30:512" } as const;

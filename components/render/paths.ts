@@ -26,6 +26,9 @@ export const REMOTE = {
   firewallService: "webtier-firewall.service",
   firewallTable: "webtier",
   aptProxy: "/etc/apt/apt.conf.d/80webtier-proxy",
+  // sshd keeps the first value it reads, Includes first: a file of the operator's that sorts
+  // before this one still wins (the step says so).
+  bastionSshd: "/etc/ssh/sshd_config.d/40-webtier-bastion.conf",
   nginxConf: "/etc/nginx/nginx.conf",
   nginxUpstream: "/etc/nginx/webtier/upstream.conf",
   nginxSite: "/etc/nginx/webtier/site.conf",

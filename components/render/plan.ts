@@ -12,7 +12,9 @@ import { renderPackagesStep } from "./steps/packages";
 import { renderPrepareStep } from "./steps/prepare";
 import { renderHostKeyStep } from "./steps/hostKey";
 import { renderRetireStep } from "./steps/retire";
+import { renderSshdStep } from "./steps/sshd";
 import { renderSysctlStep } from "./steps/sysctl";
+import { renderBastionSshdConf } from "./sshd";
 import { renderUwsgiStep } from "./steps/uwsgi";
 import { renderAptProxyConf, renderNginxLimits, renderSysctlConf, renderUwsgiProbe, renderUwsgiUnit, sysctlValues } from "./system";
 import type { Host, Tuning } from "./tuning";
@@ -57,7 +59,7 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-const STEP_NUMBERS = { prepare: 10, packages: 20, sysctl: 30, firewall: 35, app: 40, uwsgi: 50, nginx: 50 } as const;
+const STEP_NUMBERS = { prepare: 10, packages: 20, sysctl: 30, firewall: 35, sshd: 37, app: 40, uwsgi: 50, nginx: 50 } as const;
 const ACTIVATING: readonly string[] = ["app", "uwsgi", "nginx"];
 
 function step(name: keyof typeof STEP_NUMBERS, script: string, files: PlannedFile[] = [], archivePath?: string): PlannedStep {
@@ -115,10 +117,12 @@ function planNginxHost(t: Tuning, host: Host, generation: string): HostPlan {
   // The key is secret: never planned (plans become outputs); the component stages it through
   // renderHostBundle's secretFiles at REMOTE.tlsKey.
   const tlsFiles = nginxTlsFiles(t).flatMap((f) => (f.content === undefined ? [] : [file(f.path, f.content, f.mode)]));
+  const bastion = t.bastion === host.name ? [step("sshd", renderSshdStep(host), [file(REMOTE.bastionSshd, renderBastionSshdConf())])] : [];
   return {
     host,
     steps: [
       ...commonSteps(t, host, ["nginx", "curl"]),
+      ...bastion,
       step("nginx", renderNginxStep(t, host, generation), [
         file(REMOTE.nginxConf, renderNginxConf(t)),
         file(REMOTE.nginxUpstream, renderUpstreamConf(t)),

@@ -62,6 +62,8 @@ export interface Tuning {
   };
   app: { module: string; source?: string; packages: string[]; requirements: string[]; indexUrl?: string };
   hosts: { nginx: Host[]; app: Host[] };
+  /** The nginx host app hosts are reached through over SSH: its sshd takes their dials. */
+  bastion?: string;
   clientCidrs: string[];
   aptProxy?: string;
   /** Undefined without a `tls` key: plain HTTP only. */
@@ -144,6 +146,7 @@ export function resolveTuning(config: WebtierConfig): Tuning {
       nginx: (config.hosts?.nginx ?? []).map((h) => resolveHost(h, "nginx")),
       app: appEntries.map((h) => resolveHost(h, "app")),
     },
+    ...(config.bastion === undefined ? {} : { bastion: config.bastion }),
     clientCidrs: [...(config.clientCidrs ?? ["0.0.0.0/0"])],
     ...(config.aptProxy === undefined ? {} : { aptProxy: config.aptProxy }),
     ...(config.tls === undefined ? {} : { tls: resolveTls(config.tls) }),

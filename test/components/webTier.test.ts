@@ -200,6 +200,21 @@ describe("WebTier on existing hosts", () => {
     expect(nginx.proxy).toBeUndefined();
   });
 
+  it("gives sshd settings for the app tier's dials to its own nginx host serving as bastion, not to a jump host of the user's", async () => {
+    const sshdConf = "/etc/ssh/sshd_config.d/40-webtier-bastion.conf";
+    const provisioned = (list: RecordedResource[], name: string) => bundleFiles(decodeBundle(unwrapSecrets(byName(list, name).inputs.stdin)));
+    const own = hosts("bast-", 1);
+    const { mine } = await deploy("bast", { ...own, bastion: own.nginxHosts[0] });
+    expect(provisioned(mine(), "bast-bast-lb-1-provision")[sshdConf]).toBe("# webtier: this nginx host is the SSH bastion of the app tier. Each remote resource on an app\n"
+      + "# host dials through it, up to `pulumi up --parallel` at once: no random drops of\n"
+      + "# unauthenticated connections below the first number (sshd's default is 10:30:100).\n"
+      + "MaxStartups 128:30:512\n");
+    expect(provisioned(mine(), "bast-bast-app-1-provision")[sshdConf]).toBeUndefined();
+    // BASTION is lb-1, no host of this tier: the user's own jump host.
+    const { mine: other } = await deploy("jump", { ...hosts("jump-", 1), bastion: BASTION });
+    expect(provisioned(other(), "jump-jump-lb-1-provision")[sshdConf]).toBeUndefined();
+  });
+
   it("runs every bundle as root: directly for root, through sudo -n for another user, without earlier output in its environment", async () => {
     const root = hostList(1, { prefix: "root-" });
     const asRoot = await deploy("root", { nginxHosts: root.nginx, appHosts: root.app });

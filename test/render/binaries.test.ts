@@ -22,7 +22,7 @@ const withBackup = withHosts(3, { balancing: "round_robin" });
 const TABLE: [string, Record<string, unknown>][] = [
   ["contract example", exampleConfig()],
   ["reference article", ARTICLE],
-  ["1 app host", withHosts(1)],
+  ["1 app host, lb-1 its bastion", withHosts(1, { bastion: "lb-1" })],
   ["20 app hosts", withHosts(20)],
   ...(["round_robin", "least_conn", "ip_hash", "hash", "random"] as const).map(
     (balancing): [string, Record<string, unknown>] => [`20 hosts, ${balancing}`, withHosts(20, { balancing })],

@@ -25,6 +25,7 @@ describe("renderRetireStep", () => {
       "readonly NGINX_WEBTIER_DIR=/etc/nginx/webtier",
       "readonly NGINX_LIMITS=/etc/systemd/system/nginx.service.d/webtier-limits.conf",
       "readonly HOST_FILES=(/etc/sysctl.d/99-webtier.conf /etc/apt/apt.conf.d/80webtier-proxy)",
+      "readonly BASTION_SSHD=/etc/ssh/sshd_config.d/40-webtier-bastion.conf",
       "readonly WEBTIER_DIRS=(/etc/webtier /var/lib/webtier /srv/webtier /usr/local/lib/webtier)",
     ]);
   });

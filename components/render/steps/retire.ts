@@ -22,6 +22,7 @@ export function renderRetireStep(hostName: string): string {
       ["NGINX_WEBTIER_DIR", dirOf(REMOTE.nginxUpstream)],
       ["NGINX_LIMITS", REMOTE.nginxLimits],
       ["HOST_FILES", [REMOTE.sysctl, REMOTE.aptProxy]],
+      ["BASTION_SSHD", REMOTE.bastionSshd],
       // The whole of webtier's own directories; this script itself runs from a copy in /tmp.
       ["WEBTIER_DIRS", [dirOf(REMOTE.uwsgiIni), dirOf(REMOTE.hostMarker), REMOTE.appRoot, dirOf(REMOTE.uwsgiProbe)]],
     ],
@@ -50,6 +51,12 @@ if [ -d "$NGINX_WEBTIER_DIR" ]; then
     systemctl stop nginx
     echo "nginx stopped: the configuration left without webtier's does not pass nginx -t"
   fi
+fi
+
+if [ -f "$BASTION_SSHD" ]; then
+  rm -f "$BASTION_SSHD"
+  if systemctl is-active --quiet ssh.service; then timeout 30 systemctl reload ssh.service || true; fi
+  echo "sshd's bastion settings removed"
 fi
 
 systemctl daemon-reload
