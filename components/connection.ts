@@ -9,6 +9,9 @@ const PER_DIAL_TIMEOUT_SECONDS = 15;
 // A fresh instance may take minutes to boot: its first command dials longer. Still bounded: the
 // provider retries every failed dial, a host key mismatch included, so "unlimited" would turn a
 // wrong pinned key into a 30-minute hang. 60 dials with backoff cover several minutes of boot.
+// Through a bastion only the connect is really retried (a refused port while the machine boots):
+// after a failed handshake every retry fails at once with "ssh: handshake failed: EOF"
+// (pulumi-command v1.2.1 remote/connection.go `Dial`: NewClientConn again on the closed conn).
 export const FIRST_CONTACT_DIAL_LIMIT = 60;
 
 export interface SshAccess {

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 readonly PACKAGES=(nginx uwsgi uwsgi-plugin-python3 shellcheck nftables systemd-container debootstrap
-  tinyproxy openssh-client iproute2 curl wrk openssl)
+  tinyproxy openssh-client iproute2 curl wrk openssl python3)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

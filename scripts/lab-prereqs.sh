@@ -4,7 +4,7 @@
 # own instance with its own config, and a stray one on :8888 would take its port.
 set -euo pipefail
 
-packages=(systemd-container debootstrap tinyproxy openssh-client iproute2 curl openssl)
+packages=(systemd-container debootstrap tinyproxy openssh-client iproute2 curl openssl python3)
 
 missing=()
 for pkg in "${packages[@]}"; do

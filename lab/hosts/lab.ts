@@ -27,7 +27,8 @@ export interface BootOptions {
   log?: (msg: string) => void;
 }
 
-export const LAB_BINARIES = ["debootstrap", "systemd-nspawn", "tinyproxy", "ssh", "ssh-keygen", "ip", "mount", "chroot", "openssl"];
+// python3: the lab engine's TCP connector (the provider's per-dial timeout bounds the connect only).
+export const LAB_BINARIES = ["debootstrap", "systemd-nspawn", "tinyproxy", "ssh", "ssh-keygen", "ip", "mount", "chroot", "openssl", "python3"];
 
 async function checkPrereqs(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error("the lab needs root (namespaces, mounts, nspawn)");
