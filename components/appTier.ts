@@ -13,8 +13,8 @@ export interface AppTierArgs {
   release: ReleaseUpload;
   /** Hosts changed at once; each batch is healthy (its probe passed) before the next starts. */
   batchSize: number;
-  /** Per host name, what must run before anything else on it (its host-key rotation). */
-  ready?: Record<string, pulumi.Resource>;
+  /** Per host name, what runs before anything else on it: its key rotation, the bastion's provisioning. */
+  ready?: Record<string, pulumi.Input<pulumi.Resource>[]>;
 }
 
 /** The rule on rollout.batchSize: how many app hosts change at once. */
@@ -44,7 +44,7 @@ export class AppTier extends pulumi.ComponentResource {
           activate: args.activate[i]!,
           release: args.release,
           after: previousBatch.map((c) => c.done),
-          ...(args.ready?.[host.name] ? { ready: [args.ready[host.name]!] } : {}),
+          ...(args.ready?.[host.name] ? { ready: args.ready[host.name]! } : {}),
         }, { parent: this }),
       );
     });

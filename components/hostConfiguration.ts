@@ -43,6 +43,8 @@ export function machineIdentity(host: RemoteHost): pulumi.Input<string> {
  * needs; a new machine (identity) replaces them.
  */
 export class HostConfiguration extends pulumi.ComponentResource {
+  /** The host's first command (packages, kernel, firewall; the bastion's sshd). */
+  readonly provisioned: remote.Command;
   /** The host's last command: later hosts and tiers wait for it. */
   readonly done: remote.Command;
   /** Output of each command, for the user (`pulumi stack output stepOutputs`). */
@@ -89,6 +91,7 @@ export class HostConfiguration extends pulumi.ComponentResource {
       childOpts([provision, ...uploads, ...(args.after ?? [])]),
     );
 
+    this.provisioned = provision;
     this.stepOutputs = pulumi.all({ provision: provision.stdout, activate: this.done.stdout });
     // Not registered: each command's state holds its stdout already.
     this.registerOutputs({});

@@ -12,7 +12,7 @@ export interface NginxTierArgs {
   /** nginx verifies requests through the app tier: every app host serves first. */
   after: pulumi.Resource[];
   /** Per host name, what must run before anything else on it (its host-key rotation). */
-  ready?: Record<string, pulumi.Resource>;
+  ready?: Record<string, pulumi.Input<pulumi.Resource>[]>;
 }
 
 /**
@@ -35,7 +35,7 @@ export class NginxTier extends pulumi.ComponentResource {
           provision: args.provision[i]!,
           activate: args.activate[i]!,
           after: i === 0 ? args.after : [this.hosts[i - 1]!.done],
-          ...(args.ready?.[host.name] ? { ready: [args.ready[host.name]!] } : {}),
+          ...(args.ready?.[host.name] ? { ready: args.ready[host.name]! } : {}),
         }, { parent: this }),
       );
     });

@@ -198,17 +198,22 @@ export class WebTier extends pulumi.ComponentResource {
     });
     const appActivate = ownBundles("app", "activate", envText.apply((env) => [{ path: REMOTE.appEnv, content: env }]));
 
-    // Machines the stack created first swap their bootstrap host key, nginx hosts first: app hosts
-    // are reached through the bastion, whose connection pins its new key.
-    const ready: Record<string, pulumi.Resource> = {};
+    // What runs first on each host. Machines the stack created first swap their bootstrap host key,
+    // nginx hosts first: app hosts are reached through the bastion, whose connection pins its new
+    // key. No app host is dialled before the bastion's provisioning (after its rotation) has raised
+    // sshd's MaxStartups: a first deploy of a large tier would meet sshd's default, and a handshake
+    // dropped through a bastion is not retried. The nginx tier is built below: a promise stands in.
+    const ready: Record<string, pulumi.Input<pulumi.Resource>[]> = {};
     for (const host of args.nginxHosts) {
       const rotation = rotateHostKey(`${name}-${host.name}-hostkey`, host, access, [], this);
-      if (rotation) ready[host.name] = rotation;
+      if (rotation) ready[host.name] = [rotation];
     }
-    const bastionReady = args.bastion && ready[args.bastion.name] ? [ready[args.bastion.name]!] : [];
+    const bastionIndex = args.nginxHosts.findIndex((h) => h.name === args.bastion?.name);
+    let bastionProvisioned: (provision: pulumi.Resource) => void = () => undefined;
+    const bastionReady = bastionIndex < 0 ? [] : [new Promise<pulumi.Resource>((resolve) => (bastionProvisioned = resolve))];
     for (const host of args.appHosts) {
       const rotation = rotateHostKey(`${name}-${host.name}-hostkey`, host, appAccess, bastionReady, this);
-      if (rotation) ready[host.name] = rotation;
+      ready[host.name] = rotation ? [rotation] : bastionReady;
     }
 
     const appTier = new AppTier(name, {
@@ -232,6 +237,7 @@ export class WebTier extends pulumi.ComponentResource {
       after: appTier.done,
       ready,
     }, { parent: this });
+    if (bastionIndex >= 0) bastionProvisioned(nginxTier.hosts[bastionIndex]!.provisioned);
     for (const host of args.retireHosts ?? []) {
       retireHost(`${name}-${host.name}-retire`, host, appAccess, nginxTier.done, this);
     }

@@ -210,9 +210,14 @@ describe("WebTier on existing hosts", () => {
       + "# unauthenticated connections below the first number (sshd's default is 10:30:100).\n"
       + "MaxStartups 128:30:512\n");
     expect(provisioned(mine(), "bast-bast-app-1-provision")[sshdConf]).toBeUndefined();
+    // No app host is dialled before the bastion's sshd takes the tier's handshakes.
+    const appFirst = byName(mine(), "bast-bast-app-1-provision");
+    expect(appFirst.started).toBeGreaterThan(byName(mine(), "bast-bast-lb-1-provision").finished);
     // BASTION is lb-1, no host of this tier: the user's own jump host.
     const { mine: other } = await deploy("jump", { ...hosts("jump-", 1), bastion: BASTION });
     expect(provisioned(other(), "jump-jump-lb-1-provision")[sshdConf]).toBeUndefined();
+    // Through a jump host of the user's, app hosts start at once.
+    expect(byName(other(), "jump-jump-app-1-provision").started).toBeLessThan(byName(other(), "jump-jump-lb-1-provision").finished);
   });
 
   it("runs every bundle as root: directly for root, through sudo -n for another user, without earlier output in its environment", async () => {

@@ -75,22 +75,24 @@ describe("WebTier", () => {
     expect(isSecret(mocks.resources.find((r) => r.name === "open-open-app-1-activate")!.inputs.stdin)).toBe(false);
   });
 
-  it("rotates an app host's key only after the bastion's, when both are new machines", async () => {
+  it("rotates an app host's key only after the bastion's rotation and provisioning (its sshd), when both are new machines", async () => {
     const { nginx, app } = hostList(1, { prefix: "both-", user: "admin" });
     const created = <T extends { name: string }>(h: T) => ({
       ...h, instance: new Vm(`vm-${h.name}`), bootstrap: { hostKey: `ssh-ed25519 AAAAboot${h.name.replace(/\W/g, "")}`, newHostPrivateKey: pulumi.secret(`${h.name}-key`) },
     });
     const bastion = created(nginx[0]!);
-    const dependsOn = new Map<string, string[]>();
+    const dependsOn = new Map<string, pulumi.Input<pulumi.Resource>[]>();
     const tier = new components.WebTier("both", { settings: {}, privateKey: KEY, nginxHosts: [bastion], appHosts: [created(app[0]!)], bastion }, {
       transformations: [(a) => {
-        dependsOn.set(a.name, ((a.opts.dependsOn ?? []) as pulumi.Resource[]).map((r) => nameOf(r)!));
+        dependsOn.set(a.name, (a.opts.dependsOn ?? []) as pulumi.Input<pulumi.Resource>[]);
         return undefined;
       }],
     });
     await valueOf(tier.stepOutputs);
     await mocks.idle();
-    expect(dependsOn.get("both-both-app-1-hostkey")).toEqual(["both-both-lb-1-hostkey"]);
-    expect(dependsOn.get("both-both-lb-1-hostkey")).toEqual([]);
+    const names = async (name: string) => (await Promise.all(dependsOn.get(name)!)).map((r) => nameOf(r));
+    expect(await names("both-both-app-1-hostkey")).toEqual(["both-both-lb-1-provision"]);
+    expect(await names("both-both-lb-1-provision")).toEqual(["both-both-lb-1-hostkey"]);
+    expect(await names("both-both-lb-1-hostkey")).toEqual([]);
   });
 });
