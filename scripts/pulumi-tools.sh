@@ -74,11 +74,27 @@ origin() {
   fi
 }
 
+# Files of the sdk/v3 module that a language host runs beside itself (Pulumi's release archive ships them):
+# the Python host execs pulumi-language-python-exec; the pulumi-resource-pulumi-* scripts serve dynamic providers.
+extras() {
+  case "$1" in
+    pulumi-language-nodejs) echo nodejs/dist/pulumi-resource-pulumi-nodejs ;;
+    pulumi-language-python) echo python/cmd/pulumi-language-python-exec python/dist/pulumi-resource-pulumi-python ;;
+  esac
+}
+
+# A tool is present when its binary and its extras are in the bin dir.
+present() {
+  local file
+  [ -x "$bin/$1" ] || return 1
+  for file in $(extras "$1"); do [ -x "$bin/${file##*/}" ] || return 1; done
+}
+
 required() { [[ " ${PULUMI_TOOLS_REQUIRE:-pulumi} " == *" $1 "* ]]; }
 
 # A tool is settled when its binary is there, or when it is optional and failed before from the same origin.
 settled() {
-  [ -x "$bin/$1" ] && return 0
+  present "$1" && return 0
   ! required "$1" && [ "${PULUMI_TOOLS_RETRY:-}" != 1 ] && [ -f "$dir/failed/$1" ] &&
     [ "$(head -n 1 "$dir/failed/$1")" = "$(origin "$1")" ]
 }
@@ -110,10 +126,13 @@ write_wrapper() {
 # Builds one tool in its wrapper module; on failure records the go command's output.
 # Args: tool, package, ldflags -X assignment
 build_one() {
-  local tool=$1 package=$2 xflag=$3 wdir="$work/$1" out
+  local tool=$1 package=$2 xflag=$3 wdir="$work/$1" out file
   out="$work/$tool.log"
   if (cd "$wdir" && go mod tidy && nice -n 10 go build -trimpath -tags osusergo,grpcnotrace \
         -ldflags "-s -w -X $xflag" -o "$work/bin/$tool" "$package") > "$out" 2>&1; then
+    for file in $(extras "$tool"); do
+      install -m 0755 "$(cd "$wdir" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)/$file" "$bin/"
+    done
     mv -f "$work/bin/$tool" "$bin/$tool"
     rm -f "$dir/failed/$tool"
     log "built $tool"
@@ -177,7 +196,7 @@ fi
 
 missing=()
 for tool in "${TOOLS[@]}"; do
-  [ -x "$bin/$tool" ] || missing+=("$tool")
+  present "$tool" || missing+=("$tool")
 done
 log "tools in $bin: $(cd "$bin" && echo pulumi*)"
 [ "${#missing[@]}" -eq 0 ] || log "not available: ${missing[*]} (the go command's output is in $dir/failed/)"
@@ -186,6 +205,6 @@ log "to run pulumi offline:"
 offline_env "$bin" | sed 's/^/    /' >&2
 
 for tool in ${PULUMI_TOOLS_REQUIRE:-pulumi}; do
-  [ -x "$bin/$tool" ] || { log "required tool $tool is missing"; exit 1; }
+  present "$tool" || { log "required tool $tool is missing"; exit 1; }
 done
 printf '%s\n' "$bin"
