@@ -111,7 +111,7 @@ describe.each(plans)("%s", (name, plan, socketPort) => {
     const result = run("shellcheck", ["--severity=style", ...files]);
     expect(result.stdout).toBe("");
     expect(result.status).toBe(0);
-  });
+  }, 120_000); // a 20-host plan: about 9 s of shellcheck alone, several times that on a busy machine
 });
 
 describe("the uWSGI unit", () => {
