@@ -5,11 +5,12 @@
 // component stores what it passes to registerOutputs; the stack resource stores the program's
 // exports. Secrets are stored as ciphertext (passphrase provider: AES-256-GCM, base64).
 import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { SECRET_SIG, SECRET_VALUE } from "../lab/engine/inputs";
 
-export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-export const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
-const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+export { SECRET_SIG, SECRET_VALUE };
+const ARCHIVE_SIG = pulumi.runtime.specialArchiveSig;
+const ASSET_SIG = pulumi.runtime.specialAssetSig;
 // AES-GCM adds a 16-byte tag; the ciphertext string is "v1:<12-byte nonce, base64>:<base64>".
 const GCM_TAG_BYTES = 16;
 

@@ -12,8 +12,6 @@ import { bytesByField, bytesByType, type RecordedState } from "./stateModel";
 
 const [, , countArg, mode] = process.argv;
 const appCount = Number(countArg);
-// What each command prints on the host (its stdout), as measured on the lab: see docs/state.md.
-const STDOUT_BYTES = Number(process.env.STATE_STDOUT_BYTES ?? 0);
 
 /** A real ed25519 deploy key (OpenSSH format, about 400 bytes): the state holds it in every connection. */
 function realDeployKey(): string {
@@ -58,7 +56,8 @@ pulumi.runtime.setMocks(
       const inputs = await resolveAssets(args.inputs);
       // Components store only their registered outputs (recorded below).
       if (args.custom === false) return { id: "", state: {} };
-      const extraOutputs = args.type === "command:remote:Command" ? { stdout: "o".repeat(STDOUT_BYTES), stderr: "" } : {};
+      // A command's own outputs; what it prints (a few hundred bytes) is not modelled.
+      const extraOutputs = args.type === "command:remote:Command" ? { stdout: "", stderr: "" } : {};
       recorded.push({ type: args.type, name: args.name, inputs, extraOutputs: { ...extraOutputs, ...outputs(args.type, args.name, args.inputs) } });
       return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs(args.type, args.name, args.inputs) } };
     },

@@ -101,13 +101,19 @@ function plan(args: WebTierArgs, releaseId: string, addresses: Addresses = { ngi
     nginx: entriesFor(args.nginxHosts, addresses.nginx[0]!, addresses.nginx[1]!, standIn),
     app: entriesFor(args.appHosts, addresses.app[0]!, addresses.app[1]!, standIn),
   };
-  // An nginx host that is the bastion gets sshd settings for the app tier's dials; a jump host of
-  // the user's own is not webtier's to configure.
-  const bastion = args.nginxHosts.find((h) => h.name === args.bastion?.name)?.name;
+  const bastion = args.nginxHosts[ownBastion(args)]?.name;
   const result = checkConfig({ ...withCertificate(args.settings, certificate), hosts, ...(bastion === undefined ? {} : { bastion }) });
   if (!result.ok) throw new ConfigError(result.errors);
   if (known.length === 0) for (const warning of result.warnings) pulumi.log.warn(`webtier: ${warning}`);
   return planDeployment(result.tuning, releaseId);
+}
+
+/**
+ * Which of the tier's nginx hosts is the bastion (-1: none, or a jump host of the user's own, which
+ * is not webtier's to configure). Its sshd gets settings for the app tier's dials.
+ */
+function ownBastion(args: WebTierArgs): number {
+  return args.nginxHosts.findIndex((h) => h.name === args.bastion?.name);
 }
 
 /** Addresses with only host `i` of `role` filled in (the rest stand-ins). */
@@ -208,7 +214,7 @@ export class WebTier extends pulumi.ComponentResource {
       const rotation = rotateHostKey(`${name}-${host.name}-hostkey`, host, access, [], this);
       if (rotation) ready[host.name] = [rotation];
     }
-    const bastionIndex = args.nginxHosts.findIndex((h) => h.name === args.bastion?.name);
+    const bastionIndex = ownBastion(args);
     let bastionProvisioned: (provision: pulumi.Resource) => void = () => undefined;
     const bastionReady = bastionIndex < 0 ? [] : [new Promise<pulumi.Resource>((resolve) => (bastionProvisioned = resolve))];
     for (const host of args.appHosts) {
